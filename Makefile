@@ -1,0 +1,153 @@
+# balanced: true-differential balanced DAC engine for iCE40, and its host tool.
+# Every tool is a variable: make YOSYS=/opt/yosys/bin/yosys ...
+
+BOARD      ?= icebreaker
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BUILD      ?= build
+
+CC         ?= cc
+CXX        ?= c++
+VERILATOR  ?= verilator
+YOSYS      ?= yosys
+NEXTPNR    ?= nextpnr-ice40
+ICEPACK    ?= icepack
+ICEPROG    ?= iceprog
+PKG_CONFIG ?= pkg-config
+INSTALL    ?= install
+
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror=implicit-function-declaration
+CPPFLAGS   += -I$(BUILD)/gen -Ihost -Isim
+LIBUSB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libusb-1.0 2>/dev/null)
+LIBUSB_LIBS   := $(shell $(PKG_CONFIG) --libs libusb-1.0 2>/dev/null || echo -lusb-1.0)
+
+GIT_HASH   := $(shell git rev-parse --short=8 HEAD 2>/dev/null || echo 00000000)
+BUILD_HASH := $(shell printf '%u' 0x$(GIT_HASH) 2>/dev/null || echo 0)
+
+# ---------------------------------------------------------------- register map
+GEN        := $(BUILD)/gen
+REGMAP_OUT := $(GEN)/regmap.vh $(GEN)/regmap.h $(GEN)/regmap.c
+
+$(BUILD)/regmapgen: tools/regmapgen.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
+$(REGMAP_OUT) docs/registers.md &: regs/regmap.def $(BUILD)/regmapgen
+	@mkdir -p $(GEN)
+	$(BUILD)/regmapgen -v $(GEN)/regmap.vh -H $(GEN)/regmap.h -c $(GEN)/regmap.c -m docs/registers.md $<
+
+# ---------------------------------------------------------------- RTL sources
+RTL_CORE   := $(filter-out rtl/balanced_top.v,$(wildcard rtl/*.v))
+RTL_TOP    := rtl/balanced_top.v
+RTL_BOARD  := $(wildcard rtl/ice40/*.v)
+RTL_SIMPRIM:= $(wildcard sim/rtl/*.v)
+RTL_INC    := $(wildcard rtl/*.vh) $(GEN)/regmap.vh
+
+# Simulation runs at the exact audio clock; the board build at what its PLL makes.
+SIM_PARAMS := -GSYS_CLK_HZ=49152000 -GCLK_EXACT=1 -GSETTLE_CYCLES=256 -GBUILD_HASH=$(BUILD_HASH)
+
+# ---------------------------------------------------------------- host
+HOST_LIB_SRC := host/proto.c host/link.c host/transport.c host/transport_sim.c host/transport_ftdi.c \
+                host/ftdi_util.c host/util.c $(GEN)/regmap.c
+HOST_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HOST_LIB_SRC))
+
+$(BUILD)/obj/%.o: %.c $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIBUSB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libbalanced.a: $(HOST_LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/balctl: $(BUILD)/obj/host/balctl.o $(BUILD)/libbalanced.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBUSB_LIBS) -lm
+
+# ---------------------------------------------------------------- Verilator model
+VOBJ       := $(BUILD)/sim/obj
+VMODEL     := $(VOBJ)/Vbalanced_top__ALL.a
+VINC       := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
+VFLAGS     := --cc -O3 --x-assign unique --x-initial unique -Wall -Wno-fatal \
+              --top-module balanced_top $(SIM_PARAMS) -I$(GEN) -Irtl
+
+$(VMODEL): $(RTL_CORE) $(RTL_TOP) $(RTL_SIMPRIM) $(RTL_INC)
+	@mkdir -p $(VOBJ)
+	$(VERILATOR) $(VFLAGS) --build -j 2 -Mdir $(VOBJ) $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM) >$(VOBJ)/build.log 2>&1 || (tail -30 $(VOBJ)/build.log; exit 1)
+
+$(BUILD)/obj/sim/model.o: sim/model.cpp sim/model.h $(VMODEL)
+	@mkdir -p $(@D)
+	$(CXX) -O2 -g -std=c++14 -I$(VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -c -o $@ $<
+
+SIM_LIB    := $(BUILD)/obj/sim/model.o $(VMODEL) $(VOBJ)/libverilated.a
+SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o
+
+$(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
+	$(CXX) -o $@ $^ -pthread -lm
+
+# ---------------------------------------------------------------- tests
+TEST_UNIT  := test_proto test_ftdi_util test_regmap
+TEST_SIM   := test_rtl_link
+TEST_E2E   := test_e2e
+TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
+
+$(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/libbalanced.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LIBUSB_LIBS) -lm
+
+$(addprefix $(BUILD)/tests/,$(TEST_SIM)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(LIBUSB_LIBS) -pthread -lm
+
+$(BUILD)/obj/tests/%.o: tests/%.c tests/check.h $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -c -o $@ $<
+
+# ---------------------------------------------------------------- bitstream
+BOARD_DIR  := $(BUILD)/$(BOARD)
+PCF        := constraints/$(BOARD).pcf
+BOARD_HZ   := 49500000
+BOARD_MHZ  := 49.5
+
+$(BOARD_DIR)/balanced.json: $(RTL_CORE) $(RTL_TOP) $(RTL_BOARD) $(RTL_INC)
+	@mkdir -p $(@D)
+	$(YOSYS) -q -l $(BOARD_DIR)/yosys.log -p 'read_verilog -Irtl -I$(GEN) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
+	    chparam -set BUILD_HASH $(BUILD_HASH) balanced_top; \
+	    synth_ice40 -dsp -top balanced_top -json $@'
+
+$(BOARD_DIR)/balanced.asc: $(BOARD_DIR)/balanced.json $(PCF)
+	$(NEXTPNR) -q --up5k --package sg48 --pcf $(PCF) --json $< --asc $@ \
+	    --freq $(BOARD_MHZ) --seed 1 \
+	    --report $(BOARD_DIR)/report.json -l $(BOARD_DIR)/nextpnr.log
+	scripts/check-timing.sh $(BOARD_DIR)/report.json $(BOARD_HZ)
+
+$(BOARD_DIR)/balanced.bin: $(BOARD_DIR)/balanced.asc
+	$(ICEPACK) $< $@
+
+# ---------------------------------------------------------------- phony targets
+.PHONY: all deps bitstream prog lint test demo bench clean install
+
+all: deps $(BUILD)/balctl $(BUILD)/balsim
+
+deps:
+	@sh scripts/deps.sh
+
+bitstream: deps $(BOARD_DIR)/balanced.bin
+	@echo "bitstream: $(BOARD_DIR)/balanced.bin"
+
+prog: $(BOARD_DIR)/balanced.bin
+	$(ICEPROG) $<
+
+lint: deps $(GEN)/regmap.vh
+	$(VERILATOR) --lint-only -Wall -I$(GEN) -Irtl --top-module balanced_top $(SIM_PARAMS) \
+	    $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module sys_pll $(RTL_BOARD) sim/ice40_stubs.v
+	@echo "lint: clean"
+
+test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS)
+	@sh scripts/run-tests.sh $(BUILD) "$(MAKE)" $(TEST_BINS)
+
+clean:
+	rm -rf $(BUILD)
+
+install: $(BUILD)/balctl
+	$(INSTALL) -D -m 755 $(BUILD)/balctl $(DESTDIR)$(PREFIX)/bin/balctl
+	$(INSTALL) -D -m 644 udev/60-balanced.rules $(DESTDIR)/etc/udev/rules.d/60-balanced.rules

@@ -1,0 +1,19 @@
+#ifndef BAL_UTIL_H
+#define BAL_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Monotonic milliseconds / microseconds. */
+int64_t bal_now_ms(void);
+int64_t bal_now_us(void);
+void bal_sleep_ms(int ms);
+
+/* Strict whole-string parses: no sign surprises, no trailing junk, range checked. */
+bool bal_parse_u32(const char *s, uint32_t *out);
+bool bal_parse_long(const char *s, long min, long max, long *out);
+
+/* A random 32-bit value from the kernel, falling back on time and pid. */
+uint32_t bal_random_u32(void);
+
+#endif

@@ -1,0 +1,54 @@
+// iCEBreaker v1.0 top level: pins, PLL, reset. Everything else is in balanced_core.
+`default_nettype none
+
+module balanced_top #(
+    parameter integer SYS_CLK_HZ    = 49500000,  // PLL output from the 12 MHz crystal
+    parameter integer CLK_EXACT     = 0,
+    parameter integer BAUD          = 3000000,
+    parameter integer SETTLE_CYCLES = 65536,
+    parameter [31:0]  BUILD_HASH    = 32'h0
+) (
+    input  wire clk_12m,    // pin 35
+    // FT2232H interface B
+    input  wire uart_rx,    // pin 6
+    output wire uart_tx,    // pin 9
+    // LEDs, active low
+    output wire led_r_n,    // pin 11
+    output wire led_g_n     // pin 37
+);
+    wire clk, pll_lock, rst, lock_sync;
+
+    sys_pll u_pll (
+        .clk_in_pad (clk_12m),
+        .clk_out    (clk),
+        .lock       (pll_lock)
+    );
+
+    reset_gen #(
+        .SETTLE_CYCLES (SETTLE_CYCLES)
+    ) u_reset (
+        .clk       (clk),
+        .pll_lock  (pll_lock),
+        .rst       (rst),
+        .lock_sync (lock_sync)
+    );
+
+    wire led_ready, led_error;
+    balanced_core #(
+        .SYS_CLK_HZ (SYS_CLK_HZ),
+        .BAUD       (BAUD),
+        .BUILD_HASH (BUILD_HASH),
+        .CLK_EXACT  (CLK_EXACT)
+    ) u_core (
+        .clk        (clk),
+        .rst        (rst),
+        .pll_lock   (lock_sync),
+        .uart_rx    (uart_rx),
+        .uart_tx    (uart_tx),
+        .led_ready  (led_ready),
+        .led_error  (led_error)
+    );
+
+    assign led_r_n = !led_error;
+    assign led_g_n = !led_ready;
+endmodule

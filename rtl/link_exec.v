@@ -1,0 +1,242 @@
+// Link request executor. For each frame from link_rx it checks, in order: CRC, operation,
+// length, duplicate, then every address and value of the request; only a request that passes
+// every check is applied, so a frame is all or nothing. Every frame is answered.
+// A WRITE whose sequence number and CRC equal the last WRITE's is a retry: it is answered with
+// the first answer and not applied again.
+`default_nettype none
+
+module link_exec #(
+    parameter integer MAX_WORDS = 256,
+    parameter integer LEN_W     = 11,
+    parameter integer WORD_AW   = 8
+) (
+    input  wire               clk,
+    input  wire               rst,
+    // frame from link_rx
+    input  wire               frame_valid,
+    output reg                frame_release,
+    input  wire [7:0]         f_seq,
+    input  wire [7:0]         f_op,
+    input  wire [15:0]        f_addr,
+    input  wire [15:0]        f_count,
+    input  wire [15:0]        f_crc,
+    input  wire               f_crc_ok,
+    input  wire [LEN_W-1:0]   f_len,
+    output wire [WORD_AW-1:0] buf_raddr,  // follows index: word i arrives a cycle later
+    input  wire [31:0]        buf_rdata,
+    // register bus: rd_ok/wr_ok/value_ok judge bus_addr/bus_wdata in the same cycle;
+    // bus_rdata is valid the cycle after bus_re
+    output reg  [15:0]        bus_addr,
+    output reg  [31:0]        bus_wdata,
+    output reg                bus_we,
+    output reg                bus_re,
+    input  wire [31:0]        bus_rdata,
+    input  wire               bus_rd_ok,
+    input  wire               bus_wr_ok,
+    input  wire               bus_value_ok,
+    // response bytes (unescaped, without CRC) to link_tx
+    output reg  [7:0]         out_data,
+    output reg                out_valid,
+    output reg                out_last,
+    input  wire               out_ready,
+    // events
+    output reg                ev_frame_ok,
+    output reg                ev_crc_err,
+    output reg                ev_duplicate
+);
+    `include "regmap.vh"
+
+    localparam [3:0] S_IDLE       = 4'd0,
+                     S_DECIDE     = 4'd1,
+                     S_CHECK      = 4'd2,   // address of word i; payload word i is read
+                     S_CHECK_DATA = 4'd3,   // payload word i onto the bus
+                     S_CHECK_EVAL = 4'd4,   // judge word i
+                     S_APPLY      = 4'd5,   // payload word i is read
+                     S_APPLY_DO   = 4'd6,   // write word i
+                     S_HEADER     = 4'd7,
+                     S_READ       = 4'd8,
+                     S_READ_WAIT  = 4'd9,
+                     S_DATA       = 4'd10;
+
+    reg [3:0]  state;
+    reg [7:0]  seq, op, status;
+    reg [15:0] addr, count, crc;
+    reg [16:0] index;       // word i of the request
+    reg [47:0] header;      // response header, sent MSB first
+    reg [2:0]  hdr_left;
+    reg [31:0] data_word;
+    reg [2:0]  data_left;
+
+    // Last WRITE answered, for retries.
+    reg        last_valid;
+    reg [7:0]  last_seq, last_status;
+    reg [15:0] last_crc;
+
+    wire is_write   = (op == BAL_OP_WRITE);
+    wire [LEN_W+1:0] want_len = 8 + (is_write ? {count[LEN_W-1:0], 2'b00} : {(LEN_W+2){1'b0}});
+    localparam [31:0] MAX_WORDS32 = MAX_WORDS;
+    wire count_ok   = (count != 16'd0) && (count <= MAX_WORDS32[15:0]);
+    wire range_ok   = ({1'b0, addr} + {1'b0, count}) <= 17'h10000;
+    wire duplicate  = is_write && last_valid && (seq == last_seq) && (crc == last_crc);
+    wire last_index = (index[15:0] == count - 16'd1);
+
+    task automatic answer(input [7:0] st, input [15:0] words);
+        begin
+            status   <= st;
+            header   <= {seq, st, addr, (st == BAL_ST_OK) ? words : 16'd0};
+            hdr_left <= 3'd6;
+            state    <= S_HEADER;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        frame_release <= 1'b0;
+        bus_we        <= 1'b0;
+        bus_re        <= 1'b0;
+        ev_frame_ok   <= 1'b0;
+        ev_crc_err    <= 1'b0;
+        ev_duplicate  <= 1'b0;
+        if (out_valid && out_ready)
+            out_valid <= 1'b0;
+        if (rst) begin
+            state      <= S_IDLE;
+            out_valid  <= 1'b0;
+            data_left  <= 3'd0;
+            last_valid <= 1'b0;
+        end else begin
+            case (state)
+                S_IDLE: if (frame_valid && !frame_release) begin
+                    seq   <= f_seq;
+                    op    <= f_op;
+                    addr  <= f_addr;
+                    count <= f_count;
+                    crc   <= f_crc;
+                    index <= 17'd0;
+                    state <= S_DECIDE;
+                end
+                S_DECIDE: begin
+                    if (!f_crc_ok) begin
+                        ev_crc_err    <= 1'b1;
+                        frame_release <= 1'b1;
+                        answer(BAL_ST_BAD_CRC, 16'd0);
+                    end else begin
+                        ev_frame_ok <= 1'b1;
+                        if (op != BAL_OP_NOP && op != BAL_OP_READ && op != BAL_OP_WRITE) begin
+                            frame_release <= 1'b1;
+                            answer(BAL_ST_BAD_OP, 16'd0);
+                        end else if (op == BAL_OP_NOP) begin
+                            frame_release <= 1'b1;
+                            answer((count == 16'd0 && f_len == 8) ? BAL_ST_OK : BAL_ST_BAD_LEN, 16'd0);
+                        end else if (!count_ok || {2'b00, f_len} != want_len) begin
+                            frame_release <= 1'b1;
+                            answer(BAL_ST_BAD_LEN, 16'd0);
+                        end else if (duplicate) begin
+                            ev_duplicate  <= 1'b1;
+                            frame_release <= 1'b1;
+                            answer(last_status, count);
+                        end else if (!range_ok) begin
+                            frame_release <= 1'b1;
+                            answer(BAL_ST_BAD_ADDR, 16'd0);
+                        end else begin
+                            if (!is_write)
+                                frame_release <= 1'b1;  // a read needs nothing from the buffer
+                            state <= S_CHECK;
+                        end
+                    end
+                end
+                S_CHECK: begin
+                    bus_addr <= addr + index[15:0];
+                    state    <= S_CHECK_DATA;
+                end
+                S_CHECK_DATA: begin
+                    bus_wdata <= buf_rdata;
+                    state     <= S_CHECK_EVAL;
+                end
+                S_CHECK_EVAL: begin
+                    if (is_write ? !bus_wr_ok : !bus_rd_ok) begin
+                        if (is_write) begin
+                            frame_release <= 1'b1;
+                            remember(BAL_ST_BAD_ADDR);
+                        end
+                        answer(BAL_ST_BAD_ADDR, 16'd0);
+                    end else if (is_write && !bus_value_ok) begin
+                        frame_release <= 1'b1;
+                        remember(BAL_ST_BAD_VALUE);
+                        answer(BAL_ST_BAD_VALUE, 16'd0);
+                    end else if (last_index) begin
+                        index <= 17'd0;
+                        if (is_write)
+                            state <= S_APPLY;
+                        else
+                            answer(BAL_ST_OK, count);
+                    end else begin
+                        index <= index + 17'd1;
+                        state <= S_CHECK;
+                    end
+                end
+                S_APPLY: state <= S_APPLY_DO;
+                S_APPLY_DO: begin
+                    bus_addr  <= addr + index[15:0];
+                    bus_wdata <= buf_rdata;
+                    bus_we    <= 1'b1;
+                    if (last_index) begin
+                        frame_release <= 1'b1;
+                        remember(BAL_ST_OK);
+                        answer(BAL_ST_OK, count);
+                    end else begin
+                        index <= index + 17'd1;
+                        state <= S_APPLY;
+                    end
+                end
+                S_HEADER: if (!out_valid || out_ready) begin
+                    out_data  <= header[47:40];
+                    header    <= {header[39:0], 8'h00};
+                    out_valid <= 1'b1;
+                    hdr_left  <= hdr_left - 3'd1;
+                    out_last  <= (hdr_left == 3'd1) && !(op == BAL_OP_READ && status == BAL_ST_OK);
+                    if (hdr_left == 3'd1)
+                        state <= (op == BAL_OP_READ && status == BAL_ST_OK) ? S_READ : S_IDLE;
+                end
+                S_READ: begin
+                    bus_addr <= addr + index[15:0];
+                    bus_re   <= 1'b1;
+                    state    <= S_READ_WAIT;
+                end
+                S_READ_WAIT: state <= S_DATA;
+                S_DATA: begin
+                    if (data_left == 3'd0) begin
+                        data_word <= bus_rdata;
+                        data_left <= 3'd4;
+                    end else if (!out_valid || out_ready) begin
+                        out_data  <= data_word[31:24];
+                        data_word <= {data_word[23:0], 8'h00};
+                        out_valid <= 1'b1;
+                        data_left <= data_left - 3'd1;
+                        out_last  <= (data_left == 3'd1) && last_index;
+                        if (data_left == 3'd1) begin
+                            if (last_index) begin
+                                state <= S_IDLE;
+                            end else begin
+                                index <= index + 17'd1;
+                                state <= S_READ;
+                            end
+                        end
+                    end
+                end
+                default: state <= S_IDLE;
+            endcase
+        end
+    end
+
+    // Only a WRITE's outcome is remembered: reads and NOPs repeat harmlessly.
+    task automatic remember(input [7:0] st);
+        begin
+            last_valid  <= 1'b1;
+            last_seq    <= seq;
+            last_crc    <= crc;
+            last_status <= st;
+        end
+    endtask
+
+    assign buf_raddr = index[WORD_AW-1:0];
+endmodule

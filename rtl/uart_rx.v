@@ -1,0 +1,69 @@
+// UART receiver, 8N1, with a fractional (phase accumulator) baud generator.
+// The accumulator restarts at every start edge, so each character is sampled at bit centres
+// measured from its own start bit: a rate error of several percent stays within half a bit
+// over the ten bits of a character.
+`default_nettype none
+
+module uart_rx #(
+    parameter integer SYS_CLK_HZ = 49152000,
+    parameter integer BAUD       = 3000000,
+    parameter integer PHASE_W    = 24
+) (
+    input  wire       clk,
+    input  wire       rst,
+    // serial line (asynchronous)
+    input  wire       rx,
+    // received bytes, one-cycle strobes
+    output reg  [7:0] data,
+    output reg        valid,
+    output reg        frame_err
+);
+    `include "phase_step.vh"
+    localparam [PHASE_W-1:0] STEP = phase_step(SYS_CLK_HZ, BAUD);
+    // First sample half a bit after the edge, less the synchronizer's two cycles.
+    localparam [PHASE_W-1:0] START_PHASE = (1 << (PHASE_W - 1)) + 2 * STEP;
+
+    reg [2:0] rx_sync = 3'b111;  // two for metastability, one for edge detection
+    always @(posedge clk)
+        rx_sync <= {rx_sync[1:0], rx};
+    wire rx_now  = rx_sync[1];
+    wire rx_fell = rx_sync[2] && !rx_sync[1];
+
+    reg               busy;
+    reg [3:0]         bit_index;  // 0 start, 1..8 data, 9 stop
+    reg [PHASE_W-1:0] phase;
+    reg [7:0]         shift;
+
+    wire [PHASE_W:0] phase_next = {1'b0, phase} + {1'b0, STEP};
+    wire             tick       = phase_next[PHASE_W];
+
+    always @(posedge clk) begin
+        valid     <= 1'b0;
+        frame_err <= 1'b0;
+        if (rst) begin
+            busy <= 1'b0;
+        end else if (!busy) begin
+            if (rx_fell) begin
+                busy      <= 1'b1;
+                bit_index <= 4'd0;
+                phase     <= START_PHASE;
+            end
+        end else begin
+            phase <= phase_next[PHASE_W-1:0];
+            if (tick) begin
+                bit_index <= bit_index + 4'd1;
+                if (bit_index == 4'd0) begin
+                    if (rx_now)
+                        busy <= 1'b0;  // a glitch, not a start bit
+                end else if (bit_index == 4'd9) begin
+                    busy      <= 1'b0;
+                    data      <= shift;
+                    valid     <= rx_now;
+                    frame_err <= !rx_now;
+                end else begin
+                    shift <= {rx_now, shift[7:1]};
+                end
+            end
+        end
+    end
+endmodule

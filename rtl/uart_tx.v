@@ -1,0 +1,52 @@
+// UART transmitter, 8N1, fractional baud generator (see uart_rx).
+`default_nettype none
+
+module uart_tx #(
+    parameter integer SYS_CLK_HZ = 49152000,
+    parameter integer BAUD       = 3000000,
+    parameter integer PHASE_W    = 24
+) (
+    input  wire       clk,
+    input  wire       rst,
+    // byte stream in
+    input  wire [7:0] data,
+    input  wire       valid,
+    output wire       ready,
+    // serial line
+    output reg        tx
+);
+    `include "phase_step.vh"
+    localparam [PHASE_W-1:0] STEP = phase_step(SYS_CLK_HZ, BAUD);
+
+    reg [8:0]         shift;      // data bits then the stop bit
+    reg [3:0]         bits_left;  // bits still to finish, the current one included
+    reg [PHASE_W-1:0] phase;
+
+    wire [PHASE_W:0] phase_next = {1'b0, phase} + {1'b0, STEP};
+    wire             tick       = phase_next[PHASE_W];
+
+    assign ready = (bits_left == 4'd0);
+
+    always @(posedge clk) begin
+        if (rst) begin
+            tx        <= 1'b1;
+            bits_left <= 4'd0;
+        end else if (ready) begin
+            if (valid) begin
+                tx        <= 1'b0;  // start bit
+                shift     <= {1'b1, data};
+                bits_left <= 4'd10;
+                phase     <= {PHASE_W{1'b0}};
+            end
+        end else begin
+            phase <= phase_next[PHASE_W-1:0];
+            if (tick) begin
+                bits_left <= bits_left - 4'd1;
+                if (bits_left != 4'd1) begin
+                    tx    <= shift[0];
+                    shift <= {1'b1, shift[8:1]};
+                end
+            end
+        end
+    end
+endmodule
