@@ -73,12 +73,18 @@ $(VMODEL): $(RTL_CORE) $(RTL_TOP) $(RTL_SIMPRIM) $(RTL_INC)
 	@mkdir -p $(VOBJ)
 	$(VERILATOR) $(VFLAGS) --build -j 2 -Mdir $(VOBJ) $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM) >$(VOBJ)/build.log 2>&1 || (tail -30 $(VOBJ)/build.log; exit 1)
 
+VRUNTIME   := verilated verilated_threads
+$(VOBJ)/libverilated.a: $(VMODEL)
+	cd $(VOBJ) && for f in $(VRUNTIME); do \
+	    $(CXX) -O2 -std=c++14 -I$(VINC) -I$(VINC)/vltstd -c -o rt_$$f.o $(VINC)/$$f.cpp || exit 1; done
+	$(AR) rcs $@ $(addprefix $(VOBJ)/rt_,$(addsuffix .o,$(VRUNTIME)))
+
 $(BUILD)/obj/sim/model.o: sim/model.cpp sim/model.h $(VMODEL)
 	@mkdir -p $(@D)
 	$(CXX) -O2 -g -std=c++14 -I$(VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -c -o $@ $<
 
 SIM_LIB    := $(BUILD)/obj/sim/model.o $(VMODEL) $(VOBJ)/libverilated.a
-SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o
+SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o
 
 $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	$(CXX) -o $@ $^ -pthread -lm

@@ -1,0 +1,594 @@
+/* balctl: control a balanced DAC engine (iCEBreaker over USB, or balsim over a socket). */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ftdi_util.h"
+#include "link.h"
+#include "util.h"
+
+enum exit_code {
+    EXIT_OK = 0,
+    EXIT_FAIL = 1,     /* the command ran and found a problem (verify mismatch) */
+    EXIT_USAGE = 2,    /* bad command line, nothing was sent */
+    EXIT_NODEV = 3,    /* no board, several boards and no --serial, no permission */
+    EXIT_IO = 4,       /* transport failure, or no answer after every retry */
+    EXIT_PROTO = 5,    /* answers that make no sense: not a balanced device, malformed replies */
+    EXIT_DEVICE = 6,   /* the device refused the request (bad address, bad value, ...) */
+};
+
+#define DEFAULT_TIMEOUT_MS 500
+#define DEFAULT_RETRIES 4
+
+struct session {
+    const char *device;
+    bool json;
+    int timeout_ms;
+    int retries;
+    struct bal_transport *t;
+    struct bal_link link;
+    bool open;
+};
+
+static int exit_for(int err)
+{
+    switch (err) {
+    case BAL_OK: return EXIT_OK;
+    case BAL_ERR_USAGE: return EXIT_USAGE;
+    case BAL_ERR_NODEV: return EXIT_NODEV;
+    case BAL_ERR_IO: return EXIT_IO;
+    case BAL_ERR_PROTO: return EXIT_PROTO;
+    default: return EXIT_DEVICE;
+    }
+}
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("balctl: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see --help)\n", stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static int link_error(struct session *s, int rc)
+{
+    fprintf(stderr, "balctl: %s\n", s->link.error);
+    return exit_for(rc);
+}
+
+/* Opens the device on first use, so that every argument is checked before any I/O. */
+static int need_link(struct session *s)
+{
+    char err[512];
+    int code = BAL_ERR_IO;
+    if (s->open)
+        return EXIT_OK;
+    s->t = bal_transport_open(s->device, err, sizeof err, &code);
+    if (!s->t) {
+        fprintf(stderr, "balctl: %s\n", err);
+        return exit_for(code);
+    }
+    int rc = bal_link_start(&s->link, s->t, s->timeout_ms, s->retries);
+    if (rc) {
+        fprintf(stderr, "balctl: %s: %s\n", s->device, s->link.error);
+        s->t->ops->close(s->t);
+        return exit_for(rc);
+    }
+    s->open = true;
+    return EXIT_OK;
+}
+
+static void close_link(struct session *s)
+{
+    if (s->open)
+        s->t->ops->close(s->t);
+    s->open = false;
+}
+
+/* ---------------------------------------------------------------- JSON output */
+
+static void json_string(const char *v)
+{
+    putchar('"');
+    for (; *v; v++) {
+        unsigned char ch = (unsigned char)*v;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
+}
+
+/* ---------------------------------------------------------------- register names */
+
+/* "CTRL", "0x8", "12", "SCRATCH_RAM+5" -> address; the register or block found, if any. */
+static bool parse_address(const char *s, uint16_t *addr, const struct bal_reg_info **info)
+{
+    uint32_t v;
+    *info = NULL;
+    if (bal_parse_u32(s, &v)) {
+        if (v > 0xFFFF)
+            return false;
+        *addr = (uint16_t)v;
+        for (unsigned i = 0; i < bal_nregs; i++)
+            if (v >= bal_regs[i].addr && v < (uint32_t)bal_regs[i].addr + bal_regs[i].size)
+                *info = &bal_regs[i];
+        return true;
+    }
+    char name[64];
+    const char *plus = strchr(s, '+');
+    size_t n = plus ? (size_t)(plus - s) : strlen(s);
+    uint32_t offset = 0;
+    if (n >= sizeof name || (plus && !bal_parse_u32(plus + 1, &offset)))
+        return false;
+    memcpy(name, s, n);
+    name[n] = 0;
+    for (unsigned i = 0; i < bal_nregs; i++) {
+        if (strcasecmp(bal_regs[i].name, name))
+            continue;
+        if (offset >= bal_regs[i].size)
+            return false;
+        *addr = (uint16_t)(bal_regs[i].addr + offset);
+        *info = &bal_regs[i];
+        return true;
+    }
+    return false;
+}
+
+static void address_name(uint16_t addr, char *out, size_t n)
+{
+    for (unsigned i = 0; i < bal_nregs; i++) {
+        const struct bal_reg_info *r = &bal_regs[i];
+        if (addr < r->addr || addr >= r->addr + r->size)
+            continue;
+        if (r->size == 1)
+            snprintf(out, n, "%s", r->name);
+        else
+            snprintf(out, n, "%s+%u", r->name, (unsigned)(addr - r->addr));
+        return;
+    }
+    snprintf(out, n, "-");
+}
+
+/* ---------------------------------------------------------------- commands */
+
+struct command {
+    const char *name;
+    int (*run)(struct session *s, int argc, char **argv);
+    const char *args;
+    const char *help;
+};
+
+static const struct command *find_command(const char *name);
+static void command_help(const struct command *c, FILE *f);
+
+/* A command's only option is --help (or -h); anything else, "-20.5" included, is an argument. */
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return true;
+    return false;
+}
+
+static int cmd_list(struct session *s, int argc, char **argv)
+{
+    (void)argv;
+    struct bal_ftdi_board boards[16];
+    char err[512];
+    if (argc)
+        return usage_error("list takes no arguments");
+    int n = bal_ftdi_list(boards, 16, err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "balctl: %s\n", err);
+        return exit_for(n);
+    }
+    if (s->json) {
+        printf("[");
+        for (int i = 0; i < n; i++) {
+            printf("%s{\"serial\":", i ? "," : "");
+            json_string(boards[i].serial);
+            printf(",\"bus\":%d,\"address\":%d,\"accessible\":%s}", boards[i].bus,
+                   boards[i].address, boards[i].can_open ? "true" : "false");
+        }
+        printf("]\n");
+        return EXIT_OK;
+    }
+    if (n == 0)
+        printf("no FT2232H boards (0403:6010) found\n");
+    for (int i = 0; i < n; i++)
+        printf("usb:%-16s bus %03d address %03d%s\n",
+               boards[i].serial[0] ? boards[i].serial : "?", boards[i].bus, boards[i].address,
+               boards[i].can_open ? "" : "  (no permission: see udev/60-balanced.rules)");
+    return EXIT_OK;
+}
+
+struct device_info {
+    uint32_t id, version, build, sysclk, caps, ctrl, status, uptime;
+    uint32_t link[7];
+};
+
+static const char *const link_counter_names[7] = {
+    "frames", "crc_errors", "frame_errors", "uart_errors", "overruns", "timeouts", "duplicates",
+};
+
+static int read_info(struct session *s, struct device_info *d)
+{
+    uint32_t head[5], ctl[3];
+    int rc;
+    if ((rc = bal_read(&s->link, BAL_REG_ID, 5, head)) ||
+        (rc = bal_read(&s->link, BAL_REG_CTRL, 3, ctl)) ||
+        (rc = bal_read(&s->link, BAL_REG_LINK_FRAMES, 7, d->link)))
+        return rc;
+    d->id = head[0];
+    d->version = head[1];
+    d->build = head[2];
+    d->sysclk = head[3];
+    d->caps = head[4];
+    d->ctrl = ctl[0];
+    d->status = ctl[1];
+    d->uptime = ctl[2];
+    if (d->id != BAL_MAGIC) {
+        snprintf(s->link.error, sizeof s->link.error,
+                 "%s: ID register reads 0x%08X, not 0x%08X: not a balanced device", s->device,
+                 d->id, BAL_MAGIC);
+        return BAL_ERR_PROTO;
+    }
+    return BAL_OK;
+}
+
+#define FIELD(reg, f, v) (((v) & BAL_##reg##_##f##_MASK) >> BAL_##reg##_##f##_LSB)
+
+static void print_info_json(const struct session *s, const struct device_info *d)
+{
+    printf("{\"device\":");
+    json_string(s->device);
+    printf(",\"id\":\"0x%08X\",\"protocol\":%u,\"rtl_version\":\"%u.%u.%u\",\"build\":\"%08x\","
+           "\"sysclk_hz\":%u,\"clock_exact\":%s,\"pll_lock\":%s,\"dsp_ready\":%s,\"mute\":%s,"
+           "\"lanes\":%u,\"max_words\":%u,\"uptime_ms\":%u,\"link\":{",
+           d->id, FIELD(VERSION, PROTO, d->version), FIELD(VERSION, MAJOR, d->version),
+           FIELD(VERSION, MINOR, d->version), FIELD(VERSION, PATCH, d->version), d->build,
+           d->sysclk, FIELD(STATUS, CLK_EXACT, d->status) ? "true" : "false",
+           FIELD(STATUS, PLL_LOCK, d->status) ? "true" : "false",
+           FIELD(STATUS, DSP_READY, d->status) ? "true" : "false",
+           FIELD(CTRL, MUTE, d->ctrl) ? "true" : "false", FIELD(CAPS, LANES, d->caps),
+           FIELD(CAPS, MAX_WORDS, d->caps), d->uptime);
+    for (int i = 0; i < 7; i++)
+        printf("%s\"%s\":%u", i ? "," : "", link_counter_names[i], d->link[i]);
+    printf("},\"host\":{\"retries\":%u,\"timeouts\":%u,\"bad_frames\":%u}}\n",
+           s->link.stats.retries, s->link.stats.timeouts, s->link.stats.bad_frames);
+}
+
+static void print_info_text(const struct session *s, const struct device_info *d)
+{
+    printf("device        %s\n", s->device);
+    printf("id            0x%08X (%c%c%c%c)\n", d->id, d->id >> 24, (d->id >> 16) & 0xFF,
+           (d->id >> 8) & 0xFF, d->id & 0xFF);
+    printf("version       RTL %u.%u.%u, protocol %u\n", FIELD(VERSION, MAJOR, d->version),
+           FIELD(VERSION, MINOR, d->version), FIELD(VERSION, PATCH, d->version),
+           FIELD(VERSION, PROTO, d->version));
+    printf("build         %08x\n", d->build);
+    printf("system clock  %.6f MHz (%s)\n", d->sysclk / 1e6,
+           FIELD(STATUS, CLK_EXACT, d->status) ? "exact audio clock"
+                                               : "from the crystal: audio rates approximate");
+    printf("PLL           %s\n", FIELD(STATUS, PLL_LOCK, d->status) ? "locked" : "UNLOCKED");
+    printf("datapath      %s\n", FIELD(STATUS, DSP_READY, d->status) ? "ready" : "settling");
+    printf("mute          %s\n", FIELD(CTRL, MUTE, d->ctrl) ? "on" : "off");
+    printf("lanes         %u (L+ L- R+ R-)\n", FIELD(CAPS, LANES, d->caps));
+    printf("uptime        %.3f s\n", d->uptime / 1000.0);
+    printf("link          ");
+    for (int i = 0; i < 7; i++)
+        printf("%s%s %u", i ? ", " : "", link_counter_names[i], d->link[i]);
+    printf("\nhost          retries %u, timeouts %u, bad replies %u\n", s->link.stats.retries,
+           s->link.stats.timeouts, s->link.stats.bad_frames);
+}
+
+static int cmd_info(struct session *s, int argc, char **argv)
+{
+    (void)argv;
+    struct device_info d;
+    if (argc)
+        return usage_error("info takes no arguments");
+    int rc = need_link(s);
+    if (rc)
+        return rc;
+    if ((rc = read_info(s, &d)))
+        return link_error(s, rc);
+    if (s->json)
+        print_info_json(s, &d);
+    else
+        print_info_text(s, &d);
+    return EXIT_OK;
+}
+
+static int cmd_ping(struct session *s, int argc, char **argv)
+{
+    long count = 10;
+    if (argc > 1)
+        return usage_error("ping takes at most one argument");
+    if (argc == 1 && !bal_parse_long(argv[0], 1, 100000, &count))
+        return usage_error("ping COUNT: '%s' is not in 1..100000", argv[0]);
+    int rc = need_link(s);
+    if (rc)
+        return rc;
+    double min = 1e30, max = 0, sum = 0;
+    unsigned retries0 = s->link.stats.retries;
+    for (long i = 0; i < count; i++) {
+        int64_t t0 = bal_now_us();
+        if ((rc = bal_nop(&s->link)))
+            return link_error(s, rc);
+        double us = (double)(bal_now_us() - t0);
+        min = us < min ? us : min;
+        max = us > max ? us : max;
+        sum += us;
+    }
+    unsigned retries = s->link.stats.retries - retries0;
+    if (s->json)
+        printf("{\"count\":%ld,\"rtt_us\":{\"min\":%.1f,\"avg\":%.1f,\"max\":%.1f},\"retries\":%u}\n",
+               count, min, sum / count, max, retries);
+    else
+        printf("%ld requests to %s: round trip min %.1f us, avg %.1f us, max %.1f us; %u retries\n",
+               count, s->device, min, sum / count, max, retries);
+    return EXIT_OK;
+}
+
+static int reg_read(struct session *s, int argc, char **argv)
+{
+    uint16_t addr;
+    const struct bal_reg_info *info;
+    long count = 1;
+    if (argc < 1 || argc > 2)
+        return usage_error("reg read ADDR|NAME [COUNT]");
+    if (!parse_address(argv[0], &addr, &info))
+        return usage_error("reg read: '%s' is not an address (0..0xFFFF) or register name", argv[0]);
+    if (argc == 2 && !bal_parse_long(argv[1], 1, 0x10000 - addr, &count))
+        return usage_error("reg read: COUNT '%s' is not in 1..%u", argv[1], 0x10000u - addr);
+    uint32_t *v = malloc(sizeof *v * (size_t)count);
+    if (!v)
+        return EXIT_IO;
+    int rc = need_link(s);
+    if (!rc && (rc = bal_read(&s->link, addr, (size_t)count, v)))
+        rc = link_error(s, rc);
+    for (long i = 0; !rc && i < count; i++) {
+        char name[64];
+        address_name((uint16_t)(addr + i), name, sizeof name);
+        if (s->json)
+            printf("%s{\"addr\":%ld,\"name\":\"%s\",\"value\":%u}%s", i ? "," : "[", addr + i,
+                   name, v[i], i == count - 1 ? "]\n" : "");
+        else
+            printf("0x%04lX %-20s 0x%08X\n", addr + i, name, v[i]);
+    }
+    free(v);
+    return rc;
+}
+
+static int reg_write(struct session *s, int argc, char **argv)
+{
+    uint16_t addr;
+    const struct bal_reg_info *info;
+    if (argc < 2)
+        return usage_error("reg write ADDR|NAME VALUE [VALUE...]");
+    if (!parse_address(argv[0], &addr, &info))
+        return usage_error("reg write: '%s' is not an address (0..0xFFFF) or register name", argv[0]);
+    size_t n = (size_t)argc - 1;
+    if (addr + n > 0x10000)
+        return usage_error("reg write: %zu values from 0x%04X run past 0xFFFF", n, addr);
+    uint32_t *v = malloc(sizeof *v * n);
+    if (!v)
+        return EXIT_IO;
+    for (size_t i = 0; i < n; i++)
+        if (!bal_parse_u32(argv[i + 1], &v[i])) {
+            free(v);
+            return usage_error("reg write: VALUE '%s' is not in 0..0xFFFFFFFF", argv[i + 1]);
+        }
+    if (info && info->size == 1 && !strcmp(info->access, "ro")) {
+        free(v);
+        return usage_error("reg write: %s is read-only", info->name);
+    }
+    int rc = need_link(s);
+    if (!rc && (rc = bal_write(&s->link, addr, n, v)))
+        rc = link_error(s, rc);
+    if (!rc && s->json)
+        printf("{\"addr\":%u,\"written\":%zu}\n", addr, n);
+    free(v);
+    return rc;
+}
+
+static int reg_list(struct session *s, int argc, char **argv)
+{
+    (void)argv;
+    if (argc)
+        return usage_error("reg list takes no arguments");
+    for (unsigned i = 0; i < bal_nregs; i++) {
+        const struct bal_reg_info *r = &bal_regs[i];
+        if (s->json) {
+            printf("%s{\"name\":\"%s\",\"addr\":%u,\"size\":%u,\"access\":\"%s\",\"description\":",
+                   i ? "," : "[", r->name, r->addr, r->size, r->access);
+            json_string(r->desc);
+            printf("}%s", i == bal_nregs - 1 ? "]\n" : "");
+        } else {
+            printf("0x%04X %-18s %-2s %5u  %s\n", r->addr, r->name, r->access, r->size, r->desc);
+        }
+    }
+    return EXIT_OK;
+}
+
+static int cmd_reg(struct session *s, int argc, char **argv)
+{
+    if (argc < 1)
+        return usage_error("reg: expected read, write or list");
+    if (!strcmp(argv[0], "read"))
+        return reg_read(s, argc - 1, argv + 1);
+    if (!strcmp(argv[0], "write"))
+        return reg_write(s, argc - 1, argv + 1);
+    if (!strcmp(argv[0], "list"))
+        return reg_list(s, argc - 1, argv + 1);
+    return usage_error("reg: '%s' is not read, write or list", argv[0]);
+}
+
+static int run_words(struct session *s, int argc, char **argv);
+
+/* balctl - : one command per line from standard input ('#' comments), on one connection.
+ * Stops at the first failing line. */
+static int cmd_script(struct session *s, int argc, char **argv)
+{
+    (void)argv;
+    if (argc)
+        return usage_error("'-' takes no arguments: commands come on standard input");
+    char line[4096];
+    unsigned lineno = 0;
+    while (fgets(line, sizeof line, stdin)) {
+        char *words[64];
+        int n = 0;
+        lineno++;
+        if (!strchr(line, '\n') && !feof(stdin)) {
+            fprintf(stderr, "balctl: stdin:%u: line longer than %zu bytes\n", lineno, sizeof line - 2);
+            return EXIT_USAGE;
+        }
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        for (char *w = strtok(line, " \t\r\n"); w; w = strtok(NULL, " \t\r\n")) {
+            if (n == 64) {
+                fprintf(stderr, "balctl: stdin:%u: more than 64 words\n", lineno);
+                return EXIT_USAGE;
+            }
+            words[n++] = w;
+        }
+        if (n == 0)
+            continue;
+        if (!strcmp(words[0], "-")) {
+            fprintf(stderr, "balctl: stdin:%u: '-' cannot nest\n", lineno);
+            return EXIT_USAGE;
+        }
+        int rc = run_words(s, n, words);
+        fflush(stdout);
+        if (rc) {
+            fprintf(stderr, "balctl: stdin:%u: '%s' failed\n", lineno, words[0]);
+            return rc;
+        }
+    }
+    return EXIT_OK;
+}
+
+static const struct command commands[] = {
+    {"list", cmd_list, "",
+     "Lists the FT2232H boards (0403:6010) on USB with their serial numbers."},
+    {"info", cmd_info, "",
+     "Reads the device's identity, versions, clock, status and link error counters."},
+    {"ping", cmd_ping, "[COUNT]",
+     "Sends COUNT no-op requests (1..100000, default 10) and reports the round-trip times."},
+    {"reg", cmd_reg, "read ADDR|NAME [COUNT] | write ADDR|NAME VALUE... | list",
+     "Reads COUNT words (1..65536) or writes words from ADDR upwards. ADDR is 0..0xFFFF, a\n"
+     "register name (CTRL, SCRATCH, ...) or a block name with an offset (SCRATCH_RAM+5);\n"
+     "VALUE is 0..0xFFFFFFFF, decimal or 0x-hex. 'reg list' prints the register map."},
+    {"-", cmd_script, "",
+     "Reads commands from standard input, one per line (# starts a comment), over one\n"
+     "connection; stops at the first line that fails and exits with its code."},
+};
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static void command_help(const struct command *c, FILE *f)
+{
+    fprintf(f, "usage: balctl [global options] %s %s\n\n%s\n", c->name, c->args, c->help);
+}
+
+static int run_words(struct session *s, int argc, char **argv)
+{
+    const struct command *c = find_command(argv[0]);
+    if (!c)
+        return usage_error("unknown command '%s'", argv[0]);
+    if (wants_help(argc, argv)) {
+        command_help(c, stdout);
+        return EXIT_OK;
+    }
+    return c->run(s, argc - 1, argv + 1);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: balctl [options] COMMAND [ARGS]\n"
+            "Controls a balanced true-differential DAC engine: an iCEBreaker on USB, or balsim.\n\n"
+            "options:\n"
+            "  -d, --device DEV   usb (the only board), usb:SERIAL, or sim:PATH (balsim's socket);\n"
+            "                     default usb, or $BALCTL_DEVICE\n"
+            "  -j, --json         machine-readable output\n"
+            "  -t, --timeout MS   wait per attempt, 1..60000 ms (default %d)\n"
+            "  -r, --retries N    attempts after the first, 0..100 (default %d)\n"
+            "  -h, --help         this text; COMMAND --help for a command's\n"
+            "  -V, --version      print the version\n\ncommands:\n",
+            DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].args);
+    fprintf(f, "\nexit codes: 0 ok, 1 check failed, 2 usage, 3 no device or no permission,\n"
+               "            4 I/O or no answer, 5 protocol (not a balanced device), 6 device refused\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"device", required_argument, 0, 'd'}, {"json", no_argument, 0, 'j'},
+        {"timeout", required_argument, 0, 't'}, {"retries", required_argument, 0, 'r'},
+        {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0},
+    };
+    struct session s = {.timeout_ms = DEFAULT_TIMEOUT_MS, .retries = DEFAULT_RETRIES};
+    s.device = getenv("BALCTL_DEVICE") ? getenv("BALCTL_DEVICE") : "usb";
+    long v;
+    int c;
+    while ((c = getopt_long(argc, argv, "+d:jt:r:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': s.device = optarg; break;
+        case 'j': s.json = true; break;
+        case 't':
+            if (!bal_parse_long(optarg, 1, 60000, &v))
+                return usage_error("--timeout '%s': expected 1..60000 ms", optarg);
+            s.timeout_ms = (int)v;
+            break;
+        case 'r':
+            if (!bal_parse_long(optarg, 0, 100, &v))
+                return usage_error("--retries '%s': expected 0..100", optarg);
+            s.retries = (int)v;
+            break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': printf("balctl, protocol %u\n", BAL_PROTO_VERSION); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind == argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strncmp(s.device, "usb", 3) && strncmp(s.device, "sim:", 4))
+        return usage_error("--device '%s': expected usb, usb:SERIAL or sim:PATH", s.device);
+    if (!strcmp(argv[optind], "help")) {
+        const struct command *hc = optind + 1 < argc ? find_command(argv[optind + 1]) : NULL;
+        if (hc)
+            command_help(hc, stdout);
+        else
+            usage(stdout);
+        return EXIT_OK;
+    }
+    int rc = run_words(&s, argc - optind, argv + optind);
+    close_link(&s);
+    return rc;
+}

@@ -1,0 +1,225 @@
+/* balsim: the whole FPGA in simulation, its control UART served on a Unix socket.
+ *
+ *   balsim --socket PATH [--seconds S] [--baud-error PCT] [--seed N] [--random-init]
+ *
+ * Bytes from the client go onto the FPGA's RX pin at 3 Mbaud in simulated time; what the FPGA
+ * sends on TX goes back to the client. Clients are served one after another for as long as
+ * balsim runs. With nothing to carry, simulated time stands still instead of burning a core. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "proto.h"
+#include "simhost.h"
+#include "util.h"
+
+/* After the last bit on either line, keep simulating this long (~2.7 ms): longer than the
+ * RTL's 2 ms inter-byte timeout, so an abandoned frame is always timed out. */
+#define GRACE_CYCLES (1u << 17)
+#define BATCH_CYCLES 256
+/* A client that stops in the middle of a frame gets this long (real time) to go on before
+ * simulated time moves: a host writes a frame in one go, the socket may split it. */
+#define MID_FRAME_WAIT_MS 50
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: balsim --socket PATH [options]\n"
+            "Runs the simulated FPGA and serves its control UART on a Unix socket for balctl\n"
+            "(balctl --device sim:PATH ...).\n\n"
+            "  --socket PATH       Unix socket to listen on (replaced if stale)\n"
+            "  --seconds S         stop after S simulated seconds (0.001..3600; default: never)\n"
+            "  --baud-error PCT    host UART rate error in percent (-5..5; default 0)\n"
+            "  --seed N            seed for --random-init (default 1)\n"
+            "  --random-init       start every register at a random value (as real silicon may)\n"
+            "  --quiet             no progress messages\n"
+            "  -h, --help          this text\n");
+}
+
+static int listen_on(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct stat st;
+    if (strlen(path) >= sizeof sa.sun_path) {
+        fprintf(stderr, "balsim: socket path longer than %zu bytes\n", sizeof sa.sun_path - 1);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            fprintf(stderr, "balsim: %s exists and is not a socket; not replacing it\n", path);
+            return -1;
+        }
+        unlink(path);
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 4) < 0) {
+        fprintf(stderr, "balsim: %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+struct server {
+    struct simhost *sim;
+    int listen_fd, client_fd;
+    bool mid_frame; /* the client's last byte was not a frame end */
+    bool quiet;
+};
+
+static void drop_client(struct server *s)
+{
+    if (s->client_fd >= 0)
+        close(s->client_fd);
+    s->client_fd = -1;
+    s->mid_frame = false;
+}
+
+/* Waits for sockets up to timeout_ms and moves bytes from the client onto the line. */
+static void pump_sockets(struct server *s, int timeout_ms)
+{
+    struct pollfd p[2] = {{s->listen_fd, POLLIN, 0}, {s->client_fd, POLLIN, 0}};
+    int n = s->client_fd >= 0 ? 2 : 1;
+    if (poll(p, (nfds_t)n, timeout_ms) <= 0)
+        return;
+    if (s->client_fd < 0 && (p[0].revents & POLLIN)) {
+        s->client_fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (s->client_fd >= 0 && !s->quiet)
+            fprintf(stderr, "balsim: client connected\n");
+    }
+    if (n == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+        uint8_t buf[4096];
+        size_t room = uart_line_tx_room(&s->sim->to_fpga);
+        if (room == 0)
+            return;
+        ssize_t r = recv(s->client_fd, buf, room < sizeof buf ? room : sizeof buf, 0);
+        if (r <= 0) {
+            if (!s->quiet)
+                fprintf(stderr, "balsim: client left\n");
+            drop_client(s);
+            return;
+        }
+        simhost_send(s->sim, buf, (size_t)r);
+        s->mid_frame = buf[r - 1] != BAL_SLIP_END;
+    }
+}
+
+static void forward_to_client(struct server *s)
+{
+    uint8_t buf[4096];
+    size_t n;
+    while ((n = simhost_take(s->sim, buf, sizeof buf)) > 0) {
+        if (s->client_fd < 0)
+            continue; /* nobody listening: the bytes fall on the floor, as on a real wire */
+        if (send(s->client_fd, buf, n, MSG_NOSIGNAL) != (ssize_t)n)
+            drop_client(s);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"socket", required_argument, 0, 's'},   {"seconds", required_argument, 0, 't'},
+        {"baud-error", required_argument, 0, 'b'}, {"seed", required_argument, 0, 'S'},
+        {"random-init", no_argument, 0, 'r'},    {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+    };
+    const char *path = NULL;
+    double seconds = 0, baud_error = 0;
+    struct bm_options mopt = {1, 0};
+    bool quiet = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 's': path = optarg; break;
+        case 't':
+            seconds = strtod(optarg, &end);
+            if (*end || !(seconds >= 0.001 && seconds <= 3600)) {
+                fprintf(stderr, "balsim: --seconds %s: expected 0.001..3600\n", optarg);
+                return 2;
+            }
+            break;
+        case 'b':
+            baud_error = strtod(optarg, &end);
+            if (*end || !(baud_error >= -5 && baud_error <= 5)) {
+                fprintf(stderr, "balsim: --baud-error %s: expected -5..5 (percent)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'S':
+            if (!bal_parse_u32(optarg, &mopt.seed)) {
+                fprintf(stderr, "balsim: --seed %s: expected 0..4294967295\n", optarg);
+                return 2;
+            }
+            break;
+        case 'r': mopt.rand_reset = 2; break;
+        case 'q': quiet = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc || !path) {
+        usage(stderr);
+        return 2;
+    }
+
+    struct server s = {.listen_fd = listen_on(path), .client_fd = -1, .quiet = quiet};
+    if (s.listen_fd < 0)
+        return 3;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    s.sim = simhost_new(&mopt, baud_error / 100.0);
+    if (!s.sim) {
+        fprintf(stderr, "balsim: out of memory\n");
+        return 1;
+    }
+    /* Power-up: PLL lock and reset settling happen before any client can matter. */
+    simhost_run(s.sim, 4096);
+    uint64_t limit = seconds > 0 ? (uint64_t)(seconds * bm_sysclk_hz()) : UINT64_MAX;
+    if (!quiet)
+        fprintf(stderr, "balsim: serving the simulated FPGA on %s\n", path);
+
+    while (!stop_requested && bm_cycles(s.sim->model) < limit) {
+        bool line_busy = !simhost_lines_idle(s.sim);
+        bool in_grace = bm_cycles(s.sim->model) - s.sim->last_activity < GRACE_CYCLES;
+        int wait_ms = line_busy ? 0 : s.mid_frame ? MID_FRAME_WAIT_MS : in_grace ? 0 : 200;
+        bool was_mid_frame = s.mid_frame;
+        pump_sockets(&s, wait_ms);
+        line_busy = !simhost_lines_idle(s.sim);
+        if (!line_busy && !in_grace && !s.mid_frame)
+            continue; /* nothing to simulate: wait on the sockets again */
+        if (!line_busy && was_mid_frame)
+            s.mid_frame = false; /* the client really stalled: let simulated time move */
+        simhost_run(s.sim, BATCH_CYCLES);
+        forward_to_client(&s);
+    }
+    if (!quiet)
+        fprintf(stderr, "balsim: stopped after %.6f simulated seconds\n",
+                (double)bm_cycles(s.sim->model) / bm_sysclk_hz());
+    drop_client(&s);
+    close(s.listen_fd);
+    unlink(path);
+    simhost_free(s.sim);
+    return 0;
+}
