@@ -84,7 +84,7 @@ $(BUILD)/obj/sim/model.o: sim/model.cpp sim/model.h $(VMODEL)
 	$(CXX) -O2 -g -std=c++14 -I$(VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -c -o $@ $<
 
 SIM_LIB    := $(BUILD)/obj/sim/model.o $(VMODEL) $(VOBJ)/libverilated.a
-SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o
+SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o $(BUILD)/obj/sim/linkmodel.o
 
 $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	$(CXX) -o $@ $^ -pthread -lm
@@ -95,7 +95,7 @@ TEST_SIM   := test_rtl_link
 TEST_E2E   := test_e2e
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
 
-$(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/libbalanced.a
+$(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(LIBUSB_LIBS) -lm
 
@@ -113,11 +113,13 @@ PCF        := constraints/$(BOARD).pcf
 BOARD_HZ   := 49500000
 BOARD_MHZ  := 49.5
 
+SYNTH_SCRIPT = read_verilog -Irtl -I$(GEN) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
+    chparam -set BUILD_HASH $(BUILD_HASH) balanced_top; \
+    synth_ice40 -dsp -top balanced_top -json $@
+
 $(BOARD_DIR)/balanced.json: $(RTL_CORE) $(RTL_TOP) $(RTL_BOARD) $(RTL_INC)
 	@mkdir -p $(@D)
-	$(YOSYS) -q -l $(BOARD_DIR)/yosys.log -p 'read_verilog -Irtl -I$(GEN) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
-	    chparam -set BUILD_HASH $(BUILD_HASH) balanced_top; \
-	    synth_ice40 -dsp -top balanced_top -json $@'
+	$(YOSYS) -q -l $(BOARD_DIR)/yosys.log -p '$(SYNTH_SCRIPT)'
 
 $(BOARD_DIR)/balanced.asc: $(BOARD_DIR)/balanced.json $(PCF)
 	$(NEXTPNR) -q --up5k --package sg48 --pcf $(PCF) --json $< --asc $@ \
@@ -145,7 +147,7 @@ prog: $(BOARD_DIR)/balanced.bin
 lint: deps $(GEN)/regmap.vh
 	$(VERILATOR) --lint-only -Wall -I$(GEN) -Irtl --top-module balanced_top $(SIM_PARAMS) \
 	    $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM)
-	$(VERILATOR) --lint-only -Wall -Irtl --top-module sys_pll $(RTL_BOARD) sim/ice40_stubs.v
+	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME -Irtl --top-module sys_pll $(RTL_BOARD) sim/ice40_stubs.v
 	@echo "lint: clean"
 
 test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS)

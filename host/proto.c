@@ -98,9 +98,9 @@ size_t bal_build_request(const struct bal_request *rq, uint8_t *frame)
     return finish_frame(frame, BAL_HDR_BYTES + 4 * words);
 }
 
-size_t bal_build_response(const struct bal_response *rs, uint8_t *frame)
+size_t bal_build_response(const struct bal_response *rs, bool has_data, uint8_t *frame)
 {
-    size_t words = rs->count;
+    size_t words = (has_data && rs->status == BAL_ST_OK) ? rs->count : 0;
     if (words > BAL_MAX_WORDS)
         return 0;
     frame[0] = rs->seq;

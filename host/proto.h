@@ -62,8 +62,9 @@ enum bal_parse_error {
  * or 0 when count is out of range for the operation. */
 size_t bal_build_request(const struct bal_request *rq, uint8_t *frame);
 
-/* Builds a response frame, as the device does (tests and the golden model use it). */
-size_t bal_build_response(const struct bal_response *rs, uint8_t *frame);
+/* Builds a response frame as the device does; data words go in only for a good READ
+ * (has_data and status OK). Tests and the golden model use it. */
+size_t bal_build_response(const struct bal_response *rs, bool has_data, uint8_t *frame);
 
 /* Parses an unescaped response; a READ's data is expected when status is OK and has_data. */
 enum bal_parse_error bal_parse_response(const uint8_t *frame, size_t len, bool has_data,

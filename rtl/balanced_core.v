@@ -93,9 +93,9 @@ module balanced_core #(
 
     wire [15:0] bus_addr;
     wire [31:0] bus_wdata, bus_rdata;
-    wire        bus_we, bus_re, bus_rd_ok, bus_wr_ok, bus_value_ok;
+    wire        bus_we, bus_rd_ok, bus_wr_ok, bus_value_ok;
     wire [7:0]  resp_data;
-    wire        resp_valid, resp_last, resp_ready;
+    wire        resp_valid, resp_last, resp_ack;
     wire        ev_frame_ok, ev_crc_err, ev_duplicate;
     link_exec #(
         .MAX_WORDS      (MAX_WORDS),
@@ -118,7 +118,6 @@ module balanced_core #(
         .bus_addr       (bus_addr),
         .bus_wdata      (bus_wdata),
         .bus_we         (bus_we),
-        .bus_re         (bus_re),
         .bus_rdata      (bus_rdata),
         .bus_rd_ok      (bus_rd_ok),
         .bus_wr_ok      (bus_wr_ok),
@@ -126,7 +125,7 @@ module balanced_core #(
         .out_data       (resp_data),
         .out_valid      (resp_valid),
         .out_last       (resp_last),
-        .out_ready      (resp_ready),
+        .out_ack        (resp_ack),
         .ev_frame_ok    (ev_frame_ok),
         .ev_crc_err     (ev_crc_err),
         .ev_duplicate   (ev_duplicate)
@@ -140,7 +139,7 @@ module balanced_core #(
         .in_data    (resp_data),
         .in_valid   (resp_valid),
         .in_last    (resp_last),
-        .in_ready   (resp_ready),
+        .in_ack     (resp_ack),
         .out_data   (tx_byte),
         .out_valid  (tx_valid),
         .out_ready  (tx_ready)
@@ -170,7 +169,6 @@ module balanced_core #(
         .bus_addr     (bus_addr),
         .bus_wdata    (bus_wdata),
         .bus_we       (bus_we),
-        .bus_re       (bus_re),
         .bus_rdata    (bus_rdata),
         .bus_rd_ok    (bus_rd_ok),
         .bus_wr_ok    (bus_wr_ok),

@@ -24,12 +24,12 @@ module link_exec #(
     input  wire [LEN_W-1:0]   f_len,
     output wire [WORD_AW-1:0] buf_raddr,  // follows index: word i arrives a cycle later
     input  wire [31:0]        buf_rdata,
-    // register bus: rd_ok/wr_ok/value_ok judge bus_addr/bus_wdata in the same cycle;
-    // bus_rdata is valid the cycle after bus_re
+    // register bus, pipelined in the register file: rd_ok/wr_ok judge bus_addr two cycles on,
+    // value_ok judges bus_wdata one cycle on (set a cycle after the address); bus_rdata is valid
+    // two cycles after bus_addr (reads have no side effects: no strobe)
     output reg  [15:0]        bus_addr,
     output reg  [31:0]        bus_wdata,
     output reg                bus_we,
-    output reg                bus_re,
     input  wire [31:0]        bus_rdata,
     input  wire               bus_rd_ok,
     input  wire               bus_wr_ok,
@@ -38,7 +38,7 @@ module link_exec #(
     output reg  [7:0]         out_data,
     output reg                out_valid,
     output reg                out_last,
-    input  wire               out_ready,
+    input  wire               out_ack,    // the byte offered was taken (see link_tx)
     // events
     output reg                ev_frame_ok,
     output reg                ev_crc_err,
@@ -46,57 +46,68 @@ module link_exec #(
 );
     `include "regmap.vh"
 
-    localparam [3:0] S_IDLE       = 4'd0,
-                     S_DECIDE     = 4'd1,
-                     S_CHECK      = 4'd2,   // address of word i; payload word i is read
-                     S_CHECK_DATA = 4'd3,   // payload word i onto the bus
-                     S_CHECK_EVAL = 4'd4,   // judge word i
-                     S_APPLY      = 4'd5,   // payload word i is read
-                     S_APPLY_DO   = 4'd6,   // write word i
-                     S_HEADER     = 4'd7,
-                     S_READ       = 4'd8,
-                     S_READ_WAIT  = 4'd9,
-                     S_DATA       = 4'd10;
+    localparam [3:0] S_IDLE        = 4'd0,
+                     S_PRECHECK    = 4'd1,   // request arithmetic, into registers
+                     S_PRECHECK2   = 4'd2,   // request-level checks, into flags
+                     S_DECIDE      = 4'd3,
+                     S_CHECK       = 4'd4,   // address of word i; payload word i is read
+                     S_CHECK_DATA  = 4'd5,   // payload word i onto the bus
+                     S_CHECK_WAIT  = 4'd6,   // the register file judges it
+                     S_CHECK_JUDGE = 4'd7,   // its verdict, into flags
+                     S_CHECK_EVAL  = 4'd8,   // act on the verdict
+                     S_APPLY       = 4'd9,   // payload word i is read
+                     S_APPLY_DO    = 4'd10,  // write word i
+                     S_RESPOND     = 4'd11,  // the header, from seq, status, addr, count
+                     S_HEADER      = 4'd12,
+                     S_READ        = 4'd13,
+                     S_READ_WAIT   = 4'd14,
+                     S_DATA        = 4'd15;
 
     reg [3:0]  state;
     reg [7:0]  seq, op, status;
-    reg [15:0] addr, count, crc;
+    reg [15:0] addr, count, crc, count_m1;
+    reg [LEN_W-1:0] len;
+    reg        crc_ok;
+    // request-level checks, registered so that S_DECIDE is only a priority choice
+    reg        op_bad, op_nop, nop_ok, count_ok, len_ok, duplicate, range_ok;
+    reg        is_write;
+    reg [LEN_W+1:0] write_len;  // length a WRITE of count words must have
+    reg [16:0]      end_addr;   // one past the last word addressed
     reg [16:0] index;       // word i of the request
     reg [47:0] header;      // response header, sent MSB first
     reg [2:0]  hdr_left;
     reg [31:0] data_word;
     reg [2:0]  data_left;
+    reg        wait_cnt;    // pipeline latency of the register file
 
     // Last WRITE answered, for retries.
     reg        last_valid;
     reg [7:0]  last_seq, last_status;
     reg [15:0] last_crc;
 
-    wire is_write   = (op == BAL_OP_WRITE);
-    wire [LEN_W+1:0] want_len = 8 + (is_write ? {count[LEN_W-1:0], 2'b00} : {(LEN_W+2){1'b0}});
     localparam [31:0] MAX_WORDS32 = MAX_WORDS;
-    wire count_ok   = (count != 16'd0) && (count <= MAX_WORDS32[15:0]);
-    wire range_ok   = ({1'b0, addr} + {1'b0, count}) <= 17'h10000;
-    wire duplicate  = is_write && last_valid && (seq == last_seq) && (crc == last_crc);
-    wire last_index = (index[15:0] == count - 16'd1);
+    // index is at the last word; registered, so one cycle behind index (every use is later)
+    reg last_index;
+    always @(posedge clk)
+        last_index <= index[15:0] == count_m1;
+    reg bad_addr, bad_value;  // verdict on word i
 
-    task automatic answer(input [7:0] st, input [15:0] words);
+    // Decision states only choose the status; S_RESPOND builds the reply from registers.
+    // A good reply echoes the request's count; an error reply carries count 0.
+    task automatic answer(input [7:0] st);
         begin
-            status   <= st;
-            header   <= {seq, st, addr, (st == BAL_ST_OK) ? words : 16'd0};
-            hdr_left <= 3'd6;
-            state    <= S_HEADER;
+            status <= st;
+            state  <= S_RESPOND;
         end
     endtask
 
     always @(posedge clk) begin
         frame_release <= 1'b0;
         bus_we        <= 1'b0;
-        bus_re        <= 1'b0;
         ev_frame_ok   <= 1'b0;
         ev_crc_err    <= 1'b0;
         ev_duplicate  <= 1'b0;
-        if (out_valid && out_ready)
+        if (out_ack)
             out_valid <= 1'b0;
         if (rst) begin
             state      <= S_IDLE;
@@ -106,37 +117,56 @@ module link_exec #(
         end else begin
             case (state)
                 S_IDLE: if (frame_valid && !frame_release) begin
-                    seq   <= f_seq;
-                    op    <= f_op;
-                    addr  <= f_addr;
-                    count <= f_count;
-                    crc   <= f_crc;
-                    index <= 17'd0;
-                    state <= S_DECIDE;
+                    seq    <= f_seq;
+                    op     <= f_op;
+                    addr   <= f_addr;
+                    count  <= f_count;
+                    crc    <= f_crc;
+                    crc_ok <= f_crc_ok;
+                    len    <= f_len;
+                    index  <= 17'd0;
+                    state  <= S_PRECHECK;
+                end
+                S_PRECHECK: begin
+                    is_write  <= op == BAL_OP_WRITE;
+                    op_bad    <= op != BAL_OP_NOP && op != BAL_OP_READ && op != BAL_OP_WRITE;
+                    op_nop    <= op == BAL_OP_NOP;
+                    nop_ok    <= count == 16'd0 && len == 8;
+                    count_ok  <= count != 16'd0 && count <= MAX_WORDS32[15:0];
+                    write_len <= {count[LEN_W-1:0], 2'b00} + 8;
+                    end_addr  <= {1'b0, addr} + {1'b0, count};
+                    count_m1  <= count - 16'd1;
+                    state     <= S_PRECHECK2;
+                end
+                S_PRECHECK2: begin
+                    len_ok    <= is_write ? ({2'b00, len} == write_len) : (len == 8);
+                    duplicate <= is_write && last_valid && seq == last_seq && crc == last_crc;
+                    range_ok  <= end_addr <= 17'h10000;
+                    state     <= S_DECIDE;
                 end
                 S_DECIDE: begin
-                    if (!f_crc_ok) begin
+                    if (!crc_ok) begin
                         ev_crc_err    <= 1'b1;
                         frame_release <= 1'b1;
-                        answer(BAL_ST_BAD_CRC, 16'd0);
+                        answer(BAL_ST_BAD_CRC);
                     end else begin
                         ev_frame_ok <= 1'b1;
-                        if (op != BAL_OP_NOP && op != BAL_OP_READ && op != BAL_OP_WRITE) begin
+                        if (op_bad) begin
                             frame_release <= 1'b1;
-                            answer(BAL_ST_BAD_OP, 16'd0);
-                        end else if (op == BAL_OP_NOP) begin
+                            answer(BAL_ST_BAD_OP);
+                        end else if (op_nop) begin
                             frame_release <= 1'b1;
-                            answer((count == 16'd0 && f_len == 8) ? BAL_ST_OK : BAL_ST_BAD_LEN, 16'd0);
-                        end else if (!count_ok || {2'b00, f_len} != want_len) begin
+                            answer(nop_ok ? BAL_ST_OK : BAL_ST_BAD_LEN);
+                        end else if (!count_ok || !len_ok) begin
                             frame_release <= 1'b1;
-                            answer(BAL_ST_BAD_LEN, 16'd0);
+                            answer(BAL_ST_BAD_LEN);
                         end else if (duplicate) begin
                             ev_duplicate  <= 1'b1;
                             frame_release <= 1'b1;
-                            answer(last_status, count);
+                            answer(last_status);
                         end else if (!range_ok) begin
                             frame_release <= 1'b1;
-                            answer(BAL_ST_BAD_ADDR, 16'd0);
+                            answer(BAL_ST_BAD_ADDR);
                         end else begin
                             if (!is_write)
                                 frame_release <= 1'b1;  // a read needs nothing from the buffer
@@ -150,25 +180,36 @@ module link_exec #(
                 end
                 S_CHECK_DATA: begin
                     bus_wdata <= buf_rdata;
+                    wait_cnt  <= 1'b0;
+                    state     <= S_CHECK_WAIT;
+                end
+                S_CHECK_WAIT: begin
+                    wait_cnt <= wait_cnt + 1'b1;
+                    if (wait_cnt == 1'b1)
+                        state <= S_CHECK_JUDGE;
+                end
+                S_CHECK_JUDGE: begin
+                    bad_addr  <= is_write ? !bus_wr_ok : !bus_rd_ok;
+                    bad_value <= is_write && !bus_value_ok;
                     state     <= S_CHECK_EVAL;
                 end
                 S_CHECK_EVAL: begin
-                    if (is_write ? !bus_wr_ok : !bus_rd_ok) begin
+                    if (bad_addr) begin
                         if (is_write) begin
                             frame_release <= 1'b1;
                             remember(BAL_ST_BAD_ADDR);
                         end
-                        answer(BAL_ST_BAD_ADDR, 16'd0);
-                    end else if (is_write && !bus_value_ok) begin
+                        answer(BAL_ST_BAD_ADDR);
+                    end else if (bad_value) begin
                         frame_release <= 1'b1;
                         remember(BAL_ST_BAD_VALUE);
-                        answer(BAL_ST_BAD_VALUE, 16'd0);
+                        answer(BAL_ST_BAD_VALUE);
                     end else if (last_index) begin
                         index <= 17'd0;
                         if (is_write)
                             state <= S_APPLY;
                         else
-                            answer(BAL_ST_OK, count);
+                            answer(BAL_ST_OK);
                     end else begin
                         index <= index + 17'd1;
                         state <= S_CHECK;
@@ -182,13 +223,18 @@ module link_exec #(
                     if (last_index) begin
                         frame_release <= 1'b1;
                         remember(BAL_ST_OK);
-                        answer(BAL_ST_OK, count);
+                        answer(BAL_ST_OK);
                     end else begin
                         index <= index + 17'd1;
                         state <= S_APPLY;
                     end
                 end
-                S_HEADER: if (!out_valid || out_ready) begin
+                S_RESPOND: begin
+                    header   <= {seq, status, addr, (status == BAL_ST_OK) ? count : 16'd0};
+                    hdr_left <= 3'd6;
+                    state    <= S_HEADER;
+                end
+                S_HEADER: if (!out_valid || out_ack) begin
                     out_data  <= header[47:40];
                     header    <= {header[39:0], 8'h00};
                     out_valid <= 1'b1;
@@ -199,15 +245,19 @@ module link_exec #(
                 end
                 S_READ: begin
                     bus_addr <= addr + index[15:0];
-                    bus_re   <= 1'b1;
+                    wait_cnt <= 1'b0;
                     state    <= S_READ_WAIT;
                 end
-                S_READ_WAIT: state <= S_DATA;
+                S_READ_WAIT: begin
+                    wait_cnt <= wait_cnt + 1'b1;
+                    if (wait_cnt == 1'b1)
+                        state <= S_DATA;
+                end
                 S_DATA: begin
                     if (data_left == 3'd0) begin
                         data_word <= bus_rdata;
                         data_left <= 3'd4;
-                    end else if (!out_valid || out_ready) begin
+                    end else if (!out_valid || out_ack) begin
                         out_data  <= data_word[31:24];
                         data_word <= {data_word[23:0], 8'h00};
                         out_valid <= 1'b1;

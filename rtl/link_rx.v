@@ -2,6 +2,8 @@
 // A completed frame is held (input stalled) until the executor releases it, so the payload is
 // applied only after its CRC has been checked. Any malformed input is dropped at the next END;
 // a frame left open longer than the inter-byte timeout is abandoned.
+// It takes at most one byte every other cycle (the UART brings one every ~160): the facts about
+// len that the next byte needs are then registered flags, which keeps the byte path short.
 `default_nettype none
 
 module link_rx #(
@@ -52,18 +54,37 @@ module link_rx #(
     reg [15:0]      crc;
     reg [23:0]      word_hi;  // first three bytes of the word being assembled
     reg [TO_W-1:0]  idle_cycles;
+    reg             hold;     // len changed last cycle: its flags are not current yet
 
-    wire take     = in_valid && in_ready;
-    wire in_frame = (len != {LEN_W{1'b0}}) || esc || discard;
+    // Flags of len, registered; current whenever hold is low.
+    reg       len_zero, len_full, len_short, word_done;
+    reg [5:0] hdr_sel;  // one-hot: the header byte len addresses
 
-    assign in_ready = !frame_valid;
+    // Input stage: the byte, classified as it is latched.
+    reg [7:0] in_byte;
+    reg       in_full, is_end, is_esc, is_esc_end, is_esc_esc;
+    assign in_ready = !in_full;
+    always @(posedge clk) begin
+        if (rst) begin
+            in_full <= 1'b0;
+        end else if (in_valid && !in_full) begin
+            in_full    <= 1'b1;
+            in_byte    <= in_data;
+            is_end     <= in_data == BAL_SLIP_END;
+            is_esc     <= in_data == BAL_SLIP_ESC;
+            is_esc_end <= in_data == BAL_SLIP_ESC_END;
+            is_esc_esc <= in_data == BAL_SLIP_ESC_ESC;
+        end else if (take) begin
+            in_full <= 1'b0;
+        end
+    end
+
+    wire take     = in_full && !frame_valid && !hold;
+    wire in_frame = !len_zero || esc || discard;
 
     // The byte this input stands for once unescaped, and whether the escape was legal.
-    wire       is_end   = (in_data == BAL_SLIP_END);
-    wire       is_esc   = (in_data == BAL_SLIP_ESC);
-    wire [7:0] byte_val = !esc ? in_data :
-                          (in_data == BAL_SLIP_ESC_END) ? BAL_SLIP_END : BAL_SLIP_ESC;
-    wire       bad_esc  = esc && (in_data != BAL_SLIP_ESC_END) && (in_data != BAL_SLIP_ESC_ESC);
+    wire [7:0] byte_val = !esc ? in_byte : is_esc_end ? BAL_SLIP_END : BAL_SLIP_ESC;
+    wire       bad_esc  = esc && !is_esc_end && !is_esc_esc;
 
     wire [15:0] crc_next;
     crc16_byte crc_unit (
@@ -73,10 +94,17 @@ module link_rx #(
     );
 
     wire [WORD_AW+1:0] pay_pos = len[WORD_AW+1:0] - HDR_LEN[WORD_AW+1:0];  // payload byte index
-    wire             word_done = (len >= HDR_LEN) && (pay_pos[1:0] == 2'd3);
 
     always @(posedge clk) begin
-        if (take && !is_end && !is_esc && !bad_esc && !discard && len != MAX_LEN && word_done)
+        len_zero  <= len == {LEN_W{1'b0}};
+        len_full  <= len == MAX_LEN;
+        len_short <= len < MIN_LEN;
+        word_done <= (len >= HDR_LEN) && (pay_pos[1:0] == 2'd3);
+        hdr_sel   <= (len < HDR_LEN) ? 6'd1 << len[2:0] : 6'd0;
+    end
+
+    always @(posedge clk) begin
+        if (take && !is_end && !is_esc && !bad_esc && !discard && !len_full && word_done)
             payload[pay_pos[WORD_AW+1:2]] <= {word_hi, byte_val};
         buf_rdata <= payload[buf_raddr];
     end
@@ -93,9 +121,11 @@ module link_rx #(
     always @(posedge clk) begin
         ev_frame_err <= 1'b0;
         ev_timeout   <= 1'b0;
+        hold         <= take;
         if (rst) begin
             frame_valid <= 1'b0;
             idle_cycles <= {TO_W{1'b0}};
+            hold        <= 1'b1;
             restart();
         end else begin
             if (frame_release)
@@ -103,9 +133,9 @@ module link_rx #(
             if (take) begin
                 idle_cycles <= {TO_W{1'b0}};
                 if (is_end) begin
-                    if (discard || esc || (len != 0 && len < MIN_LEN)) begin
+                    if (discard || esc || (!len_zero && len_short)) begin
                         ev_frame_err <= 1'b1;
-                    end else if (len != 0) begin
+                    end else if (!len_zero) begin
                         frame_valid <= 1'b1;
                         f_len       <= len;
                         f_crc_ok    <= (crc == 16'h0000);
@@ -114,7 +144,7 @@ module link_rx #(
                 end else if (!discard) begin
                     if (is_esc && !esc) begin
                         esc <= 1'b1;
-                    end else if (bad_esc || is_esc || len == MAX_LEN) begin
+                    end else if (bad_esc || is_esc || len_full) begin
                         discard <= 1'b1;
                     end else begin
                         esc     <= 1'b0;
@@ -122,21 +152,19 @@ module link_rx #(
                         len     <= len + 1'b1;
                         f_crc   <= {f_crc[7:0], byte_val};
                         word_hi <= {word_hi[15:0], byte_val};
-                        case (len)
-                            0: f_seq           <= byte_val;
-                            1: f_op            <= byte_val;
-                            2: f_addr[15:8]    <= byte_val;
-                            3: f_addr[7:0]     <= byte_val;
-                            4: f_count[15:8]   <= byte_val;
-                            5: f_count[7:0]    <= byte_val;
-                            default: ;
-                        endcase
+                        if (hdr_sel[0]) f_seq         <= byte_val;
+                        if (hdr_sel[1]) f_op          <= byte_val;
+                        if (hdr_sel[2]) f_addr[15:8]  <= byte_val;
+                        if (hdr_sel[3]) f_addr[7:0]   <= byte_val;
+                        if (hdr_sel[4]) f_count[15:8] <= byte_val;
+                        if (hdr_sel[5]) f_count[7:0]  <= byte_val;
                     end
                 end
             end else if (in_frame && !frame_valid) begin
                 if (idle_cycles == TO_LAST) begin
                     ev_timeout  <= 1'b1;
                     idle_cycles <= {TO_W{1'b0}};
+                    hold        <= 1'b1;
                     restart();
                 end else begin
                     idle_cycles <= idle_cycles + 1'b1;

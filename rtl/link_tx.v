@@ -1,4 +1,7 @@
 // Link frame transmitter: END, the escaped bytes, their escaped big-endian CRC-16, END.
+// Bytes come in by request and acknowledge: in_ack pulses the cycle after a byte is taken, and
+// the source may offer its next byte in that cycle. Nothing combinational runs back to the
+// source, which keeps the UART's ready off the executor's critical path.
 `default_nettype none
 
 module link_tx (
@@ -8,7 +11,7 @@ module link_tx (
     input  wire [7:0] in_data,
     input  wire       in_valid,
     input  wire       in_last,
-    output wire       in_ready,
+    output reg        in_ack,
     // bytes on the wire
     output reg  [7:0] out_data,
     output reg        out_valid,
@@ -37,7 +40,8 @@ module link_tx (
 
     wire slot = !out_valid || out_ready;  // the output can take a byte this cycle
 
-    assign in_ready = slot && !esc_pending && state == S_BODY && !last_seen;
+    // in_ack high: in_data is the byte just taken, not yet replaced by the source
+    wire take = slot && !esc_pending && state == S_BODY && !last_seen && in_valid && !in_ack;
 
     // Sends b, escaped when it is a SLIP control byte.
     task automatic send(input [7:0] b);
@@ -54,6 +58,7 @@ module link_tx (
     endtask
 
     always @(posedge clk) begin
+        in_ack <= take;
         if (out_valid && out_ready)
             out_valid <= 1'b0;
         if (rst) begin
@@ -77,7 +82,7 @@ module link_tx (
                     end
                     S_BODY: if (last_seen) begin
                         state <= S_CRC_H;
-                    end else if (in_valid) begin
+                    end else if (take) begin
                         send(in_data);
                         crc       <= crc_next;
                         last_seen <= in_last;

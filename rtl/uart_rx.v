@@ -20,8 +20,9 @@ module uart_rx #(
 );
     `include "phase_step.vh"
     localparam [PHASE_W-1:0] STEP = phase_step(SYS_CLK_HZ, BAUD);
-    // First sample half a bit after the edge, less the synchronizer's two cycles.
-    localparam [PHASE_W-1:0] START_PHASE = (1 << (PHASE_W - 1)) + 2 * STEP;
+    // The synchronizer delays edge and samples alike; the registered tick lags its carry by a
+    // cycle, so the carry comes a step early: samples land half a bit after the edge.
+    localparam [PHASE_W-1:0] START_PHASE = (1 << (PHASE_W - 1)) + STEP;
 
     reg [2:0] rx_sync = 3'b111;  // two for metastability, one for edge detection
     always @(posedge clk)
@@ -35,7 +36,7 @@ module uart_rx #(
     reg [7:0]         shift;
 
     wire [PHASE_W:0] phase_next = {1'b0, phase} + {1'b0, STEP};
-    wire             tick       = phase_next[PHASE_W];
+    reg              tick;  // the carry, registered: a bit boundary passed last cycle
 
     always @(posedge clk) begin
         valid     <= 1'b0;
@@ -43,6 +44,7 @@ module uart_rx #(
         if (rst) begin
             busy <= 1'b0;
         end else if (!busy) begin
+            tick <= 1'b0;
             if (rx_fell) begin
                 busy      <= 1'b1;
                 bit_index <= 4'd0;
@@ -50,6 +52,7 @@ module uart_rx #(
             end
         end else begin
             phase <= phase_next[PHASE_W-1:0];
+            tick  <= phase_next[PHASE_W];
             if (tick) begin
                 bit_index <= bit_index + 4'd1;
                 if (bit_index == 4'd0) begin

@@ -20,28 +20,34 @@ module uart_tx #(
 
     reg [8:0]         shift;      // data bits then the stop bit
     reg [3:0]         bits_left;  // bits still to finish, the current one included
+    reg               busy;       // a flip-flop, so that ready starts no logic chain
     reg [PHASE_W-1:0] phase;
 
     wire [PHASE_W:0] phase_next = {1'b0, phase} + {1'b0, STEP};
-    wire             tick       = phase_next[PHASE_W];
+    reg              tick;  // the carry, registered: a bit boundary passed last cycle
 
-    assign ready = (bits_left == 4'd0);
+    assign ready = !busy;
 
     always @(posedge clk) begin
         if (rst) begin
-            tx        <= 1'b1;
-            bits_left <= 4'd0;
-        end else if (ready) begin
+            tx   <= 1'b1;
+            busy <= 1'b0;
+        end else if (!busy) begin
+            tick <= 1'b0;
             if (valid) begin
                 tx        <= 1'b0;  // start bit
                 shift     <= {1'b1, data};
                 bits_left <= 4'd10;
+                busy      <= 1'b1;
                 phase     <= {PHASE_W{1'b0}};
             end
         end else begin
             phase <= phase_next[PHASE_W-1:0];
+            tick  <= phase_next[PHASE_W];
             if (tick) begin
                 bits_left <= bits_left - 4'd1;
+                if (bits_left == 4'd1)
+                    busy <= 1'b0;
                 if (bits_left != 4'd1) begin
                     tx    <= shift[0];
                     shift <= {1'b1, shift[8:1]};

@@ -7,6 +7,7 @@ module sys_pll (
     output wire clk_out,
     output wire lock
 );
+    /* verilator lint_off PINMISSING */
     SB_PLL40_PAD #(
         .FEEDBACK_PATH ("SIMPLE"),
         .DIVR          (4'b0000),
@@ -16,9 +17,9 @@ module sys_pll (
     ) pll (
         .PACKAGEPIN    (clk_in_pad),
         .PLLOUTGLOBAL  (clk_out),
-        .PLLOUTCORE    (),
         .LOCK          (lock),
         .RESETB        (1'b1),
         .BYPASS        (1'b0)
     );
+    /* verilator lint_on PINMISSING */
 endmodule

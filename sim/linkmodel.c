@@ -1,0 +1,103 @@
+#include "linkmodel.h"
+
+#include <string.h>
+
+static const struct bal_reg_info *find(uint16_t addr)
+{
+    for (unsigned i = 0; i < bal_nregs; i++)
+        if (addr >= bal_regs[i].addr && addr < (uint32_t)bal_regs[i].addr + bal_regs[i].size)
+            return &bal_regs[i];
+    return NULL;
+}
+
+/* Bits of a register that are actions: they act when written and read back as zero. */
+static uint32_t action_bits(uint16_t addr)
+{
+    if (addr == BAL_REG_CTRL)
+        return BAL_CTRL_SOFT_RESET_MASK;
+    if (addr == BAL_REG_LINK_CLEAR)
+        return BAL_LINK_CLEAR_ALL_MASK;
+    return 0;
+}
+
+void linkmodel_init(struct linkmodel *m, uint32_t build_hash, uint32_t sysclk_hz, uint32_t status)
+{
+    memset(m, 0, sizeof *m);
+    m->build_hash = build_hash;
+    m->sysclk_hz = sysclk_hz;
+    m->status = status;
+    for (unsigned i = 0; i < bal_nregs; i++)
+        if (bal_regs[i].size == 1)
+            m->mem[bal_regs[i].addr] = bal_regs[i].reset & ~action_bits(bal_regs[i].addr);
+}
+
+static uint32_t read_word(const struct linkmodel *m, uint16_t addr)
+{
+    switch (addr) {
+    case BAL_REG_BUILD: return m->build_hash;
+    case BAL_REG_SYSCLK: return m->sysclk_hz;
+    case BAL_REG_STATUS: return m->status;
+    default: return m->mem[addr];
+    }
+}
+
+static uint8_t check_write(const uint8_t *payload, uint16_t addr, uint16_t count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        const struct bal_reg_info *r = find((uint16_t)(addr + i));
+        if (!r || !strcmp(r->access, "ro"))
+            return BAL_ST_BAD_ADDR;
+        if (bal_get_be32(payload + 4 * i) & ~r->wmask)
+            return BAL_ST_BAD_VALUE;
+    }
+    return BAL_ST_OK;
+}
+
+size_t linkmodel_handle(struct linkmodel *m, const uint8_t *f, size_t len, uint8_t *reply)
+{
+    struct bal_response rs = {0};
+    if (len < BAL_HDR_BYTES + 2)
+        return 0;
+    rs.seq = f[0];
+    rs.addr = bal_get_be16(f + 2);
+    uint8_t op = f[1];
+    uint16_t count = bal_get_be16(f + 4), crc = bal_get_be16(f + len - 2);
+    size_t want = 8 + (op == BAL_OP_WRITE ? 4u * count : 0);
+    uint16_t answer_count = 0;
+
+    if (bal_crc16(f, len) != 0) {
+        rs.status = BAL_ST_BAD_CRC;
+    } else if (op != BAL_OP_NOP && op != BAL_OP_READ && op != BAL_OP_WRITE) {
+        rs.status = BAL_ST_BAD_OP;
+    } else if (op == BAL_OP_NOP) {
+        rs.status = (count == 0 && len == 8) ? BAL_ST_OK : BAL_ST_BAD_LEN;
+    } else if (count == 0 || count > BAL_MAX_WORDS || len != want) {
+        rs.status = BAL_ST_BAD_LEN;
+    } else if (op == BAL_OP_WRITE && m->last_valid && f[0] == m->last_seq && crc == m->last_crc) {
+        rs.status = m->last_status; /* a retry: answered again, not applied again */
+        answer_count = count;
+    } else if ((uint32_t)rs.addr + count > 0x10000) {
+        rs.status = BAL_ST_BAD_ADDR;
+    } else if (op == BAL_OP_READ) {
+        rs.status = BAL_ST_OK;
+        for (unsigned i = 0; i < count; i++)
+            if (!find((uint16_t)(rs.addr + i)))
+                rs.status = BAL_ST_BAD_ADDR;
+        answer_count = count;
+        for (unsigned i = 0; rs.status == BAL_ST_OK && i < count; i++)
+            rs.data[i] = read_word(m, (uint16_t)(rs.addr + i));
+    } else {
+        rs.status = check_write(f + BAL_HDR_BYTES, rs.addr, count);
+        answer_count = count;
+        for (unsigned i = 0; rs.status == BAL_ST_OK && i < count; i++) {
+            uint16_t a = (uint16_t)(rs.addr + i);
+            m->mem[a] = bal_get_be32(f + BAL_HDR_BYTES + 4 * i) & ~action_bits(a);
+        }
+        m->last_valid = true;
+        m->last_seq = f[0];
+        m->last_crc = crc;
+        m->last_status = rs.status;
+    }
+    rs.count = rs.status == BAL_ST_OK ? answer_count : 0;
+    return bal_build_response(&rs, op == BAL_OP_READ, reply);
+}
