@@ -99,7 +99,7 @@ $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(LIBUSB_LIBS) -lm
 
-$(addprefix $(BUILD)/tests/,$(TEST_SIM)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
+$(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LIBUSB_LIBS) -pthread -lm
 
@@ -152,6 +152,12 @@ lint: deps $(GEN)/regmap.vh
 
 test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS)
 	@sh scripts/run-tests.sh $(BUILD) "$(MAKE)" $(TEST_BINS)
+
+demo: deps $(BUILD)/balctl $(BUILD)/balsim
+	@sh scripts/demo.sh $(BUILD)
+
+bench: deps $(BUILD)/balctl $(BUILD)/balsim $(BUILD)/tests/bench_link
+	@sh scripts/bench.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -55,7 +55,7 @@ module balanced_core #(
         .out_valid  (fifo_valid),
         .out_ready  (fifo_ready)
     );
-    wire ev_overrun = rx_valid && !fifo_in_ready;
+    wire rx_overrun = rx_valid && !fifo_in_ready;
 
     // ---- frames
     wire                frame_valid, frame_release, f_crc_ok;
@@ -157,6 +157,21 @@ module balanced_core #(
         .tx         (uart_tx)
     );
 
+    // ---- link events, registered once here: counters and LEDs hang off flip-flops
+    reg ev_frame_ok_q, ev_crc_err_q, ev_frame_err_q, ev_uart_err_q, ev_overrun_q, ev_timeout_q,
+        ev_duplicate_q, ev_any_err_q;
+    always @(posedge clk) begin
+        ev_frame_ok_q  <= ev_frame_ok;
+        ev_crc_err_q   <= ev_crc_err;
+        ev_frame_err_q <= ev_frame_err;
+        ev_uart_err_q  <= rx_frame_err;
+        ev_overrun_q   <= rx_overrun;
+        ev_timeout_q   <= ev_timeout;
+        ev_duplicate_q <= ev_duplicate;
+        ev_any_err_q   <= ev_crc_err_q || ev_frame_err_q || ev_uart_err_q || ev_overrun_q ||
+                          ev_timeout_q;
+    end
+
     // ---- registers
     wire ctrl_mute, soft_reset, dsp_ready;
     regfile #(
@@ -175,13 +190,13 @@ module balanced_core #(
         .bus_value_ok (bus_value_ok),
         .pll_lock     (pll_lock),
         .dsp_ready    (dsp_ready),
-        .ev_frame_ok  (ev_frame_ok),
-        .ev_crc_err   (ev_crc_err),
-        .ev_frame_err (ev_frame_err),
-        .ev_uart_err  (rx_frame_err),
-        .ev_overrun   (ev_overrun),
-        .ev_timeout   (ev_timeout),
-        .ev_duplicate (ev_duplicate),
+        .ev_frame_ok  (ev_frame_ok_q),
+        .ev_crc_err   (ev_crc_err_q),
+        .ev_frame_err (ev_frame_err_q),
+        .ev_uart_err  (ev_uart_err_q),
+        .ev_overrun   (ev_overrun_q),
+        .ev_timeout   (ev_timeout_q),
+        .ev_duplicate (ev_duplicate_q),
         .ctrl_mute    (ctrl_mute),
         .soft_reset   (soft_reset)
     );
@@ -204,16 +219,21 @@ module balanced_core #(
             err_blink <= {(BLINK_W + 1){1'b0}};
             act_blink <= {(BLINK_W + 1){1'b0}};
         end else begin
-            if (ev_crc_err || ev_frame_err || ev_timeout || rx_frame_err || ev_overrun)
+            if (ev_any_err_q)
                 err_blink <= {1'b1, {BLINK_W{1'b0}}};
             else if (err_blink != 0)
                 err_blink <= err_blink + 1'b1;
-            if (ev_frame_ok)
+            if (ev_frame_ok_q)
                 act_blink <= {1'b1, {BLINK_W{1'b0}}};
             else if (act_blink != 0)
                 act_blink <= act_blink + 1'b1;
         end
     end
-    assign led_error = err_blink[BLINK_W];
-    assign led_ready = dsp_ready && !act_blink[BLINK_W] && !ctrl_mute;
+    reg led_error_q, led_ready_q;
+    always @(posedge clk) begin
+        led_error_q <= err_blink[BLINK_W];
+        led_ready_q <= dsp_ready && !act_blink[BLINK_W] && !ctrl_mute;
+    end
+    assign led_error = led_error_q;
+    assign led_ready = led_ready_q;
 endmodule

@@ -40,13 +40,16 @@ module link_rx #(
     localparam integer HDR_BYTES = 6;
     localparam [31:0] MAX_LEN32 = HDR_BYTES + 4 * MAX_WORDS + 2;
     localparam [LEN_W-1:0] MAX_LEN = MAX_LEN32[LEN_W-1:0];
-    localparam [LEN_W-1:0] HDR_LEN = HDR_BYTES[LEN_W-1:0];
-    localparam [LEN_W-1:0] MIN_LEN = HDR_LEN + 2;
+    // The shortest frame, a header and its CRC, is 8 bytes: len_short tests len < 8 by its
+    // high bits, so check that HDR_BYTES still makes it so.
+    localparam integer MIN_LEN = HDR_BYTES + 2;
     localparam integer TO_W = $clog2(TIMEOUT_CYCLES + 1);
     localparam [31:0] TO_LAST32 = TIMEOUT_CYCLES - 1;
     localparam [TO_W-1:0] TO_LAST = TO_LAST32[TO_W-1:0];
 
     reg [31:0] payload [0:MAX_WORDS-1];
+
+    initial if (MIN_LEN != 8) $error("len_short assumes 8-byte minimum frames");
 
     reg             esc;      // previous byte was SLIP_ESC
     reg             discard;  // malformed: drop bytes until the next END
@@ -57,8 +60,12 @@ module link_rx #(
     reg             hold;     // len changed last cycle: its flags are not current yet
 
     // Flags of len, registered; current whenever hold is low.
-    reg       len_zero, len_full, len_short, word_done;
-    reg [5:0] hdr_sel;  // one-hot: the header byte len addresses
+    reg       len_zero, len_full, len_short;
+    // Where the next byte goes, kept step by step as bytes arrive (no comparators on len).
+    reg [5:0]         hdr_sel;    // one-hot header byte; zero past the header
+    reg [1:0]         pay_phase;  // byte within its payload word
+    reg [WORD_AW:0]   pay_word;   // payload word being assembled
+    wire              word_done = (hdr_sel == 6'd0) && (pay_phase == 2'd3);
 
     // Input stage: the byte, classified as it is latched.
     reg [7:0] in_byte;
@@ -93,28 +100,28 @@ module link_rx #(
         .crc_out (crc_next)
     );
 
-    wire [WORD_AW+1:0] pay_pos = len[WORD_AW+1:0] - HDR_LEN[WORD_AW+1:0];  // payload byte index
-
     always @(posedge clk) begin
         len_zero  <= len == {LEN_W{1'b0}};
         len_full  <= len == MAX_LEN;
-        len_short <= len < MIN_LEN;
-        word_done <= (len >= HDR_LEN) && (pay_pos[1:0] == 2'd3);
-        hdr_sel   <= (len < HDR_LEN) ? 6'd1 << len[2:0] : 6'd0;
+        len_short <= len[LEN_W-1:3] == 0;  // len < MIN_LEN
+
     end
 
     always @(posedge clk) begin
         if (take && !is_end && !is_esc && !bad_esc && !discard && !len_full && word_done)
-            payload[pay_pos[WORD_AW+1:2]] <= {word_hi, byte_val};
+            payload[pay_word[WORD_AW-1:0]] <= {word_hi, byte_val};
         buf_rdata <= payload[buf_raddr];
     end
 
     task automatic restart;
         begin
-            esc     <= 1'b0;
-            discard <= 1'b0;
-            len     <= {LEN_W{1'b0}};
-            crc     <= 16'hFFFF;
+            esc       <= 1'b0;
+            discard   <= 1'b0;
+            len       <= {LEN_W{1'b0}};
+            crc       <= 16'hFFFF;
+            hdr_sel   <= 6'd1;
+            pay_phase <= 2'd0;
+            pay_word  <= {(WORD_AW + 1){1'b0}};
         end
     endtask
 
@@ -152,6 +159,12 @@ module link_rx #(
                         len     <= len + 1'b1;
                         f_crc   <= {f_crc[7:0], byte_val};
                         word_hi <= {word_hi[15:0], byte_val};
+                        hdr_sel <= {hdr_sel[4:0], 1'b0};
+                        if (hdr_sel == 6'd0) begin
+                            pay_phase <= pay_phase + 2'd1;
+                            if (pay_phase == 2'd3)
+                                pay_word <= pay_word + 1'b1;
+                        end
                         if (hdr_sel[0]) f_seq         <= byte_val;
                         if (hdr_sel[1]) f_op          <= byte_val;
                         if (hdr_sel[2]) f_addr[15:8]  <= byte_val;

@@ -45,32 +45,24 @@ module regfile #(
     localparam [31:0] SCRATCH_PAGE32 = {16'd0, BLK_SCRATCH_RAM_BASE} >> 8;
     localparam [7:0]  SCRATCH_PAGE   = SCRATCH_PAGE32[7:0];
 
-    reg       d_page0, d_ram;   // stage 1
+    // stage 1: one-hot, from the address (readable registers: rsel, below)
+    reg       d_ram, d_ctrl, d_scratch, d_clear;
     reg [7:0] d_idx;
-    reg [31:0] wmask;           // stage 2
     always @(posedge clk) begin
-        d_page0 <= bus_addr[15:8] == 8'h00;
-        d_ram   <= bus_addr[15:8] == SCRATCH_PAGE;
-        d_idx   <= bus_addr[7:0];
+        d_ram     <= bus_addr[15:8] == SCRATCH_PAGE;
+        d_idx     <= bus_addr[7:0];
+        d_ctrl    <= bus_addr == REG_CTRL;
+        d_scratch <= bus_addr == REG_SCRATCH;
+        d_clear   <= bus_addr == REG_LINK_CLEAR;
     end
 
+    // stage 2: judgements, ORs of the one-hot lines
+    reg [31:0] wmask;
     always @(posedge clk) begin
-        bus_rd_ok <= d_ram;
-        bus_wr_ok <= d_ram;
-        wmask     <= d_ram ? 32'hFFFF_FFFF : 32'h0;
-        if (d_page0) begin
-            case (d_idx)
-                REG_ID[7:0], REG_VERSION[7:0], REG_BUILD[7:0], REG_SYSCLK[7:0], REG_CAPS[7:0],
-                REG_STATUS[7:0], REG_UPTIME[7:0], REG_LINK_FRAMES[7:0], REG_LINK_CRC_ERRORS[7:0],
-                REG_LINK_FRAME_ERRORS[7:0], REG_LINK_UART_ERRORS[7:0], REG_LINK_OVERRUNS[7:0],
-                REG_LINK_TIMEOUTS[7:0], REG_LINK_DUPLICATES[7:0]:
-                    bus_rd_ok <= 1'b1;
-                REG_CTRL[7:0]:       begin bus_rd_ok <= 1'b1; bus_wr_ok <= 1'b1; wmask <= REG_CTRL_WMASK;       end
-                REG_SCRATCH[7:0]:    begin bus_rd_ok <= 1'b1; bus_wr_ok <= 1'b1; wmask <= REG_SCRATCH_WMASK;    end
-                REG_LINK_CLEAR[7:0]: begin bus_rd_ok <= 1'b1; bus_wr_ok <= 1'b1; wmask <= REG_LINK_CLEAR_WMASK; end
-                default: ;
-            endcase
-        end
+        bus_rd_ok <= d_ram || (rsel != {NSRC{1'b0}});
+        bus_wr_ok <= d_ram || d_ctrl || d_scratch || d_clear;
+        wmask     <= ({32{d_ram}}     & 32'hFFFF_FFFF)     | ({32{d_ctrl}}  & REG_CTRL_WMASK) |
+                     ({32{d_scratch}} & REG_SCRATCH_WMASK) | ({32{d_clear}} & REG_LINK_CLEAR_WMASK);
     end
 
     // valid one cycle after bus_wdata, when the address came at least two cycles before it
@@ -84,11 +76,10 @@ module regfile #(
         w_en   <= bus_we && !rst;
         w_data <= bus_wdata;
     end
-    wire w_page0 = w_en && d_page0;
     wire w_ram   = w_en && d_ram;
     reg  clear_link;
     always @(posedge clk)
-        clear_link <= w_page0 && d_idx == REG_LINK_CLEAR[7:0] && w_data[F_LINK_CLEAR_ALL];
+        clear_link <= w_en && d_clear && w_data[F_LINK_CLEAR_ALL];
 
     // ---- registers
     reg [31:0] scratch;
@@ -109,11 +100,11 @@ module regfile #(
             end else begin
                 ms_prescale <= ms_prescale + 1'b1;
             end
-            if (w_page0 && d_idx == REG_CTRL[7:0]) begin
+            if (w_en && d_ctrl) begin
                 ctrl_mute  <= w_data[F_CTRL_MUTE];
                 soft_reset <= w_data[F_CTRL_SOFT_RESET];
             end
-            if (w_page0 && d_idx == REG_SCRATCH[7:0])
+            if (w_en && d_scratch)
                 scratch <= w_data;
         end
     end
@@ -138,37 +129,51 @@ module regfile #(
         ram_q <= scratch_ram[bus_addr[RAM_AW-1:0]];
     end
 
-    // ---- read mux: the data is valid two cycles after the address (stage 1 is d_*, above).
+    // ---- read mux: the data is valid two cycles after the address. Stage 1 turns the address
+    // into one select line per source, stage 2 is an AND-OR of the sources (no decoding left).
     // Reads have no side effects, so there is no read strobe.
-    reg [31:0] reg_q, ram_q2;
+    localparam integer NSRC = 17;
+    reg  [NSRC-1:0] rsel;
+    wire [15:0]     src_addr [0:NSRC-1];
+    wire [31:0]     src_val  [0:NSRC-1];
+    assign src_addr[0]  = REG_ID;                assign src_val[0]  = REG_ID_RESET;
+    assign src_addr[1]  = REG_VERSION;           assign src_val[1]  = REG_VERSION_RESET;
+    assign src_addr[2]  = REG_BUILD;             assign src_val[2]  = BUILD_HASH;
+    assign src_addr[3]  = REG_SYSCLK;            assign src_val[3]  = SYS_CLK_HZ;
+    assign src_addr[4]  = REG_CAPS;              assign src_val[4]  = REG_CAPS_RESET;
+    assign src_addr[5]  = REG_CTRL;              assign src_val[5]  = {31'd0, ctrl_mute} << F_CTRL_MUTE;
+    assign src_addr[6]  = REG_STATUS;            assign src_val[6]  = status_word;
+    assign src_addr[7]  = REG_UPTIME;            assign src_val[7]  = uptime_ms;
+    assign src_addr[8]  = REG_SCRATCH;           assign src_val[8]  = scratch;
+    assign src_addr[9]  = REG_LINK_FRAMES;       assign src_val[9]  = {16'd0, n_frames};
+    assign src_addr[10] = REG_LINK_CRC_ERRORS;   assign src_val[10] = {16'd0, n_crc};
+    assign src_addr[11] = REG_LINK_FRAME_ERRORS; assign src_val[11] = {16'd0, n_frame_err};
+    assign src_addr[12] = REG_LINK_UART_ERRORS;  assign src_val[12] = {16'd0, n_uart};
+    assign src_addr[13] = REG_LINK_OVERRUNS;     assign src_val[13] = {16'd0, n_overrun};
+    assign src_addr[14] = REG_LINK_TIMEOUTS;     assign src_val[14] = {16'd0, n_timeout};
+    assign src_addr[15] = REG_LINK_DUPLICATES;   assign src_val[15] = {16'd0, n_dup};
+    assign src_addr[16] = REG_LINK_CLEAR;        assign src_val[16] = 32'd0;
+
+    wire [31:0] status_word = ({31'd0, dsp_ready} << F_STATUS_DSP_READY) |
+                              ({31'd0, CLK_EXACT != 0} << F_STATUS_CLK_EXACT) |
+                              ({31'd0, pll_lock} << F_STATUS_PLL_LOCK);
+
+    integer k;
+    always @(posedge clk)
+        for (k = 0; k < NSRC; k = k + 1)
+            rsel[k] <= bus_addr == src_addr[k];
+
+    reg [31:0] reg_q, ram_q2, or_acc;
     reg        ram_sel;
+    always @* begin
+        or_acc = 32'd0;
+        for (k = 0; k < NSRC; k = k + 1)
+            or_acc = or_acc | ({32{rsel[k]}} & src_val[k]);
+    end
     always @(posedge clk) begin
         ram_q2  <= ram_q;
         ram_sel <= d_ram;
-        reg_q   <= 32'd0;
-        if (d_page0) begin
-            case (d_idx)
-                REG_ID[7:0]:                reg_q <= REG_ID_RESET;
-                REG_VERSION[7:0]:           reg_q <= REG_VERSION_RESET;
-                REG_BUILD[7:0]:             reg_q <= BUILD_HASH;
-                REG_SYSCLK[7:0]:            reg_q <= SYS_CLK_HZ;
-                REG_CAPS[7:0]:              reg_q <= REG_CAPS_RESET;
-                REG_CTRL[7:0]:              reg_q <= {31'd0, ctrl_mute} << F_CTRL_MUTE;
-                REG_STATUS[7:0]:            reg_q <= ({31'd0, dsp_ready} << F_STATUS_DSP_READY) |
-                                                     ({31'd0, CLK_EXACT != 0} << F_STATUS_CLK_EXACT) |
-                                                     ({31'd0, pll_lock} << F_STATUS_PLL_LOCK);
-                REG_UPTIME[7:0]:            reg_q <= uptime_ms;
-                REG_SCRATCH[7:0]:           reg_q <= scratch;
-                REG_LINK_FRAMES[7:0]:       reg_q <= {16'd0, n_frames};
-                REG_LINK_CRC_ERRORS[7:0]:   reg_q <= {16'd0, n_crc};
-                REG_LINK_FRAME_ERRORS[7:0]: reg_q <= {16'd0, n_frame_err};
-                REG_LINK_UART_ERRORS[7:0]:  reg_q <= {16'd0, n_uart};
-                REG_LINK_OVERRUNS[7:0]:     reg_q <= {16'd0, n_overrun};
-                REG_LINK_TIMEOUTS[7:0]:     reg_q <= {16'd0, n_timeout};
-                REG_LINK_DUPLICATES[7:0]:   reg_q <= {16'd0, n_dup};
-                default: ;
-            endcase
-        end
+        reg_q   <= or_acc;
     end
     assign bus_rdata = ram_sel ? ram_q2 : reg_q;
 endmodule

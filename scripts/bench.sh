@@ -1,0 +1,50 @@
+#!/bin/sh
+# bench.sh BUILD_DIR: runs the benchmarks and writes BUILD_DIR/bench/results.json (an array of
+# {name, value, unit, compare}) and a table on standard output.
+set -eu
+build=${1:-build}
+out="$build/bench"
+mkdir -p "$out"
+lines="$out/results.jsonl"
+: >"$lines"
+
+json() { printf '{"name":"%s","value":%s,"unit":"%s","compare":"%s"}\n' "$1" "$2" "$3" "$4" >>"$lines"; }
+
+"$build/tests/bench_link" >>"$lines"
+
+# Host round trip through balsim: balctl ping, real time
+sock="$out/balsim.sock"
+"$build/balsim" --quiet --socket "$sock" &
+sim=$!
+trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -f "$sock"' EXIT INT TERM
+tries=0
+until "$build/balctl" -d "sim:$sock" ping 1 >/dev/null 2>&1; do
+    tries=$((tries + 1)); [ $tries -lt 100 ] || { echo "bench: balsim did not come up" >&2; exit 1; }
+    sleep 0.05
+done
+ping=$("$build/balctl" -d "sim:$sock" --json ping 500)
+avg=$(printf '%s' "$ping" | sed 's/.*"avg":\([0-9.]*\).*/\1/')
+json host.balctl_ping_rtt_avg "$avg" us "balctl NOP round trip through balsim (real time)"
+t0=$(date +%s%N)
+"$build/balctl" -d "sim:$sock" reg write SCRATCH 1 >/dev/null
+t1=$(date +%s%N)
+json host.balctl_command_wall "$(( (t1 - t0) / 1000 ))" us "one balctl process: connect, session NOP, write"
+
+# Bitstream: build time, resources, Fmax
+rm -f "$build/icebreaker/balanced.json"
+t0=$(date +%s)
+make -s bitstream >"$out/bitstream.log" 2>&1
+t1=$(date +%s)
+json fpga.bitstream_build_time "$((t1 - t0))" s "yosys + nextpnr + icepack, 2 cores"
+sed -n 's/^timing: Fmax \([0-9.]*\) MHz against \([0-9.]*\) MHz.*/\1 \2/p' "$out/bitstream.log" | {
+    read -r fmax target
+    json fpga.fmax "$fmax" MHz "system clock $target MHz"
+}
+sed -n 's/^resources: ICESTORM_\([A-Z]*\) \([0-9]*\)\/\([0-9]*\)/\1 \2 \3/p' "$out/bitstream.log" |
+    while read -r cell used avail; do json "fpga.$cell" "$used" cells "of $avail on the UP5K"; done
+
+{ echo "["; sed '$!s/$/,/' "$lines"; echo "]"; } >"$out/results.json"
+rm -f "$lines"
+awk -F'"' '/"name"/ { v = $0; sub(/.*"value":/, "", v); sub(/,.*/, "", v);
+    printf "%-36s %14s %-9s %s\n", $4, v, $10, $14 }' "$out/results.json"
+echo "bench: $out/results.json"
