@@ -46,24 +46,25 @@ module link_exec #(
 );
     `include "regmap.vh"
 
-    localparam [3:0] S_IDLE        = 4'd0,
-                     S_PRECHECK    = 4'd1,   // request arithmetic, into registers
-                     S_PRECHECK2   = 4'd2,   // request-level checks, into flags
-                     S_DECIDE      = 4'd3,
-                     S_CHECK       = 4'd4,   // address of word i; payload word i is read
-                     S_CHECK_DATA  = 4'd5,   // payload word i onto the bus
-                     S_CHECK_WAIT  = 4'd6,   // the register file judges it
-                     S_CHECK_JUDGE = 4'd7,   // its verdict, into flags
-                     S_CHECK_EVAL  = 4'd8,   // act on the verdict
-                     S_APPLY       = 4'd9,   // payload word i is read
-                     S_APPLY_DO    = 4'd10,  // write word i
-                     S_RESPOND     = 4'd11,  // the header, from seq, status, addr, count
-                     S_HEADER      = 4'd12,
-                     S_READ        = 4'd13,
-                     S_READ_WAIT   = 4'd14,
-                     S_DATA        = 4'd15;
+    localparam [4:0] S_IDLE        = 5'd0,
+                     S_PRECHECK    = 5'd1,   // request arithmetic, into registers
+                     S_PRECHECK2   = 5'd2,   // request-level checks, into flags
+                     S_DECIDE      = 5'd3,
+                     S_CHECK       = 5'd4,   // address of word i; payload word i is read
+                     S_CHECK_DATA  = 5'd5,   // payload word i onto the bus
+                     S_CHECK_WAIT  = 5'd6,   // the register file judges it
+                     S_CHECK_JUDGE = 5'd7,   // its verdict, into flags
+                     S_CHECK_EVAL  = 5'd8,   // act on the verdict
+                     S_APPLY       = 5'd9,   // payload word i is read
+                     S_APPLY_DO    = 5'd10,  // write word i
+                     S_RESPOND     = 5'd11,  // the header, from seq, status, addr, count
+                     S_HEADER      = 5'd12,
+                     S_READ        = 5'd13,
+                     S_READ_WAIT   = 5'd14,
+                     S_DATA        = 5'd15,
+                     S_VERDICT     = 5'd16;  // act on S_DECIDE's verdict
 
-    reg [3:0]  state;
+    reg [4:0]  state;
     reg [7:0]  seq, op, status;
     reg [15:0] addr, count, crc, count_m1;
     reg [LEN_W-1:0] len;
@@ -71,6 +72,8 @@ module link_exec #(
     // request-level checks, registered so that S_DECIDE is only a priority choice
     reg        op_bad, op_nop, nop_ok, count_ok, len_ok, duplicate, range_ok;
     reg        is_write;
+    reg        v_proceed, v_keep_buffer;  // S_DECIDE's verdict
+    reg [7:0]  v_status;
     reg [LEN_W+1:0] write_len;  // length a WRITE of count words must have
     reg [16:0]      end_addr;   // one past the last word addressed
     reg [16:0] index;       // word i of the request
@@ -145,34 +148,29 @@ module link_exec #(
                     state     <= S_DECIDE;
                 end
                 S_DECIDE: begin
-                    if (!crc_ok) begin
-                        ev_crc_err    <= 1'b1;
-                        frame_release <= 1'b1;
-                        answer(BAL_ST_BAD_CRC);
-                    end else begin
-                        ev_frame_ok <= 1'b1;
-                        if (op_bad) begin
-                            frame_release <= 1'b1;
-                            answer(BAL_ST_BAD_OP);
-                        end else if (op_nop) begin
-                            frame_release <= 1'b1;
-                            answer(nop_ok ? BAL_ST_OK : BAL_ST_BAD_LEN);
-                        end else if (!count_ok || !len_ok) begin
-                            frame_release <= 1'b1;
-                            answer(BAL_ST_BAD_LEN);
-                        end else if (duplicate) begin
-                            ev_duplicate  <= 1'b1;
-                            frame_release <= 1'b1;
-                            answer(last_status);
-                        end else if (!range_ok) begin
-                            frame_release <= 1'b1;
-                            answer(BAL_ST_BAD_ADDR);
-                        end else begin
-                            if (!is_write)
-                                frame_release <= 1'b1;  // a read needs nothing from the buffer
-                            state <= S_CHECK;
-                        end
-                    end
+                    // the verdict, registered; S_VERDICT acts on it
+                    ev_crc_err    <= !crc_ok;
+                    ev_frame_ok   <= crc_ok;
+                    ev_duplicate  <= crc_ok && !op_bad && !op_nop && count_ok && len_ok && duplicate;
+                    v_proceed     <= crc_ok && !op_bad && !op_nop && count_ok && len_ok &&
+                                     !duplicate && range_ok;
+                    // a write needs its payload until applied; everything else lets go now
+                    v_keep_buffer <= crc_ok && !op_bad && !op_nop && count_ok && len_ok &&
+                                     !duplicate && range_ok && is_write;
+                    v_status      <= !crc_ok            ? BAL_ST_BAD_CRC :
+                                     op_bad             ? BAL_ST_BAD_OP :
+                                     op_nop             ? (nop_ok ? BAL_ST_OK : BAL_ST_BAD_LEN) :
+                                     !count_ok || !len_ok ? BAL_ST_BAD_LEN :
+                                     duplicate          ? last_status :
+                                     !range_ok          ? BAL_ST_BAD_ADDR : BAL_ST_OK;
+                    state         <= S_VERDICT;
+                end
+                S_VERDICT: begin
+                    frame_release <= !v_keep_buffer;
+                    if (v_proceed)
+                        state <= S_CHECK;
+                    else
+                        answer(v_status);
                 end
                 S_CHECK: begin
                     bus_addr <= addr + index[15:0];

@@ -2,8 +2,9 @@
 // A completed frame is held (input stalled) until the executor releases it, so the payload is
 // applied only after its CRC has been checked. Any malformed input is dropped at the next END;
 // a frame left open longer than the inter-byte timeout is abandoned.
-// It takes at most one byte every other cycle (the UART brings one every ~160): the facts about
-// len that the next byte needs are then registered flags, which keeps the byte path short.
+// Each byte goes through three registered stages (classify, decide, act) and the next byte is
+// decided only when the state it reads is current: at most one byte every third cycle, where
+// the UART brings one every ~160. No decision logic drives a wide enable directly.
 `default_nettype none
 
 module link_rx #(
@@ -57,19 +58,27 @@ module link_rx #(
     reg [15:0]      crc;
     reg [23:0]      word_hi;  // first three bytes of the word being assembled
     reg [TO_W-1:0]  idle_cycles;
-    reg             hold;     // len changed last cycle: its flags are not current yet
 
-    // Flags of len, registered; current whenever hold is low.
+    // Flags of len, registered (current by the time the next byte is decided).
     reg       len_zero, len_full, len_short;
     // Where the next byte goes, kept step by step as bytes arrive (no comparators on len).
     reg [5:0]         hdr_sel;    // one-hot header byte; zero past the header
     reg [1:0]         pay_phase;  // byte within its payload word
     reg [WORD_AW:0]   pay_word;   // payload word being assembled
     wire              word_done = (hdr_sel == 6'd0) && (pay_phase == 2'd3);
+    wire              in_frame  = !len_zero || esc || discard;
 
-    // Input stage: the byte, classified as it is latched.
+    always @(posedge clk) begin
+        len_zero  <= len == {LEN_W{1'b0}};
+        len_full  <= len == MAX_LEN;
+        len_short <= len[LEN_W-1:3] == 0;  // len < MIN_LEN
+    end
+
+    // ---- stage A: the byte, classified as it is latched
     reg [7:0] in_byte;
     reg       in_full, is_end, is_esc, is_esc_end, is_esc_esc;
+    reg [1:0] cool;  // cycles until the state the next decision reads is current
+    wire      decide = in_full && !frame_valid && cool == 2'd0;
     assign in_ready = !in_full;
     always @(posedge clk) begin
         if (rst) begin
@@ -81,35 +90,33 @@ module link_rx #(
             is_esc     <= in_data == BAL_SLIP_ESC;
             is_esc_end <= in_data == BAL_SLIP_ESC_END;
             is_esc_esc <= in_data == BAL_SLIP_ESC_ESC;
-        end else if (take) begin
+        end else if (decide) begin
             in_full <= 1'b0;
         end
     end
 
-    wire take     = in_full && !frame_valid && !hold;
-    wire in_frame = !len_zero || esc || discard;
-
-    // The byte this input stands for once unescaped, and whether the escape was legal.
-    wire [7:0] byte_val = !esc ? in_byte : is_esc_end ? BAL_SLIP_END : BAL_SLIP_ESC;
-    wire       bad_esc  = esc && !is_esc_end && !is_esc_esc;
+    // ---- stage B: what the byte does, into action flags
+    reg       act_end, act_esc, act_bad, act_data;
+    reg [7:0] act_byte;
+    wire      bad_esc = esc && !is_esc_end && !is_esc_esc;
+    always @(posedge clk) begin
+        act_end  <= decide && is_end;
+        act_esc  <= decide && !is_end && !discard && is_esc && !esc;
+        act_bad  <= decide && !is_end && !discard && !(is_esc && !esc) && (bad_esc || len_full);
+        act_data <= decide && !is_end && !discard && !(is_esc && !esc) && !bad_esc && !len_full;
+        act_byte <= !esc ? in_byte : is_esc_end ? BAL_SLIP_END : BAL_SLIP_ESC;
+    end
 
     wire [15:0] crc_next;
     crc16_byte crc_unit (
         .crc_in  (crc),
-        .data    (byte_val),
+        .data    (act_byte),
         .crc_out (crc_next)
     );
 
     always @(posedge clk) begin
-        len_zero  <= len == {LEN_W{1'b0}};
-        len_full  <= len == MAX_LEN;
-        len_short <= len[LEN_W-1:3] == 0;  // len < MIN_LEN
-
-    end
-
-    always @(posedge clk) begin
-        if (take && !is_end && !is_esc && !bad_esc && !discard && !len_full && word_done)
-            payload[pay_word[WORD_AW-1:0]] <= {word_hi, byte_val};
+        if (act_data && word_done)
+            payload[pay_word[WORD_AW-1:0]] <= {word_hi, act_byte};
         buf_rdata <= payload[buf_raddr];
     end
 
@@ -125,63 +132,65 @@ module link_rx #(
         end
     endtask
 
+    // ---- stage C: act
     always @(posedge clk) begin
         ev_frame_err <= 1'b0;
         ev_timeout   <= 1'b0;
-        hold         <= take;
         if (rst) begin
             frame_valid <= 1'b0;
             idle_cycles <= {TO_W{1'b0}};
-            hold        <= 1'b1;
+            cool        <= 2'd2;
             restart();
         end else begin
+            if (decide)
+                cool <= 2'd2;
+            else if (cool != 2'd0)
+                cool <= cool - 2'd1;
             if (frame_release)
                 frame_valid <= 1'b0;
-            if (take) begin
+            if (act_end) begin
+                if (discard || esc || (!len_zero && len_short)) begin
+                    ev_frame_err <= 1'b1;
+                end else if (!len_zero) begin
+                    frame_valid <= 1'b1;
+                    f_len       <= len;
+                    f_crc_ok    <= (crc == 16'h0000);
+                end
+                restart();
+            end
+            if (act_esc)
+                esc <= 1'b1;
+            if (act_bad)
+                discard <= 1'b1;
+            if (act_data) begin
+                esc     <= 1'b0;
+                crc     <= crc_next;
+                len     <= len + 1'b1;
+                f_crc   <= {f_crc[7:0], act_byte};
+                word_hi <= {word_hi[15:0], act_byte};
+                hdr_sel <= {hdr_sel[4:0], 1'b0};
+                if (hdr_sel == 6'd0) begin
+                    pay_phase <= pay_phase + 2'd1;
+                    if (pay_phase == 2'd3)
+                        pay_word <= pay_word + 1'b1;
+                end
+                if (hdr_sel[0]) f_seq         <= act_byte;
+                if (hdr_sel[1]) f_op          <= act_byte;
+                if (hdr_sel[2]) f_addr[15:8]  <= act_byte;
+                if (hdr_sel[3]) f_addr[7:0]   <= act_byte;
+                if (hdr_sel[4]) f_count[15:8] <= act_byte;
+                if (hdr_sel[5]) f_count[7:0]  <= act_byte;
+            end
+            // inter-byte timeout: only while a frame is open and nothing is on its way
+            if (decide || in_full || !in_frame || frame_valid) begin
                 idle_cycles <= {TO_W{1'b0}};
-                if (is_end) begin
-                    if (discard || esc || (!len_zero && len_short)) begin
-                        ev_frame_err <= 1'b1;
-                    end else if (!len_zero) begin
-                        frame_valid <= 1'b1;
-                        f_len       <= len;
-                        f_crc_ok    <= (crc == 16'h0000);
-                    end
-                    restart();
-                end else if (!discard) begin
-                    if (is_esc && !esc) begin
-                        esc <= 1'b1;
-                    end else if (bad_esc || is_esc || len_full) begin
-                        discard <= 1'b1;
-                    end else begin
-                        esc     <= 1'b0;
-                        crc     <= crc_next;
-                        len     <= len + 1'b1;
-                        f_crc   <= {f_crc[7:0], byte_val};
-                        word_hi <= {word_hi[15:0], byte_val};
-                        hdr_sel <= {hdr_sel[4:0], 1'b0};
-                        if (hdr_sel == 6'd0) begin
-                            pay_phase <= pay_phase + 2'd1;
-                            if (pay_phase == 2'd3)
-                                pay_word <= pay_word + 1'b1;
-                        end
-                        if (hdr_sel[0]) f_seq         <= byte_val;
-                        if (hdr_sel[1]) f_op          <= byte_val;
-                        if (hdr_sel[2]) f_addr[15:8]  <= byte_val;
-                        if (hdr_sel[3]) f_addr[7:0]   <= byte_val;
-                        if (hdr_sel[4]) f_count[15:8] <= byte_val;
-                        if (hdr_sel[5]) f_count[7:0]  <= byte_val;
-                    end
-                end
-            end else if (in_frame && !frame_valid) begin
-                if (idle_cycles == TO_LAST) begin
-                    ev_timeout  <= 1'b1;
-                    idle_cycles <= {TO_W{1'b0}};
-                    hold        <= 1'b1;
-                    restart();
-                end else begin
-                    idle_cycles <= idle_cycles + 1'b1;
-                end
+            end else if (idle_cycles == TO_LAST) begin
+                ev_timeout  <= 1'b1;
+                idle_cycles <= {TO_W{1'b0}};
+                cool        <= 2'd2;
+                restart();
+            end else begin
+                idle_cycles <= idle_cycles + 1'b1;
             end
         end
     end
