@@ -6,6 +6,15 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD      ?= build
 
+# On a fresh machine the tools below may be missing: install them before anything asks them a
+# question (verilator --getenv, pkg-config). Quick when all is present; skipped for 'make clean'.
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),all)),)
+DEPS_STATUS := $(shell sh scripts/deps.sh >&2; echo $$?)
+ifneq ($(DEPS_STATUS),0)
+$(error deps: the packages the build needs could not be installed (see above))
+endif
+endif
+
 CC         ?= cc
 CXX        ?= c++
 VERILATOR  ?= verilator

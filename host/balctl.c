@@ -255,13 +255,14 @@ static void print_info_json(const struct session *s, const struct device_info *d
     printf("{\"device\":");
     json_string(s->device);
     printf(",\"id\":\"0x%08X\",\"protocol\":%u,\"rtl_version\":\"%u.%u.%u\",\"build\":\"%08x\","
-           "\"sysclk_hz\":%u,\"clock_exact\":%s,\"pll_lock\":%s,\"dsp_ready\":%s,\"mute\":%s,"
+           "\"sysclk_hz\":%u,\"clock_exact\":%s,\"pll_lock\":%s,\"dsp_ready\":%s,\"link_error\":%s,\"mute\":%s,"
            "\"lanes\":%u,\"max_words\":%u,\"uptime_ms\":%u,\"link\":{",
            d->id, FIELD(VERSION, PROTO, d->version), FIELD(VERSION, MAJOR, d->version),
            FIELD(VERSION, MINOR, d->version), FIELD(VERSION, PATCH, d->version), d->build,
            d->sysclk, FIELD(STATUS, CLK_EXACT, d->status) ? "true" : "false",
            FIELD(STATUS, PLL_LOCK, d->status) ? "true" : "false",
            FIELD(STATUS, DSP_READY, d->status) ? "true" : "false",
+           FIELD(STATUS, LINK_ERR, d->status) ? "true" : "false",
            FIELD(CTRL, MUTE, d->ctrl) ? "true" : "false", FIELD(CAPS, LANES, d->caps),
            FIELD(CAPS, MAX_WORDS, d->caps), d->uptime);
     for (int i = 0; i < 7; i++)
@@ -284,6 +285,7 @@ static void print_info_text(const struct session *s, const struct device_info *d
                                                : "from the crystal: audio rates approximate");
     printf("PLL           %s\n", FIELD(STATUS, PLL_LOCK, d->status) ? "locked" : "UNLOCKED");
     printf("datapath      %s\n", FIELD(STATUS, DSP_READY, d->status) ? "ready" : "settling");
+    printf("link errors   %s\n", FIELD(STATUS, LINK_ERR, d->status) ? "yes (see below; 'reg write LINK_CLEAR 1' clears)" : "none");
     printf("mute          %s\n", FIELD(CTRL, MUTE, d->ctrl) ? "on" : "off");
     printf("lanes         %u (L+ L- R+ R-)\n", FIELD(CAPS, LANES, d->caps));
     printf("uptime        %.3f s\n", d->uptime / 1000.0);

@@ -154,7 +154,11 @@ module regfile #(
     assign src_addr[15] = REG_LINK_DUPLICATES;   assign src_val[15] = {16'd0, n_dup};
     assign src_addr[16] = REG_LINK_CLEAR;        assign src_val[16] = 32'd0;
 
-    wire [31:0] status_word = ({31'd0, dsp_ready} << F_STATUS_DSP_READY) |
+    reg link_err;
+    always @(posedge clk)
+        link_err <= (n_crc | n_frame_err | n_uart | n_overrun | n_timeout) != 16'd0;
+    wire [31:0] status_word = ({31'd0, link_err} << F_STATUS_LINK_ERR) |
+                              ({31'd0, dsp_ready} << F_STATUS_DSP_READY) |
                               ({31'd0, CLK_EXACT != 0} << F_STATUS_CLK_EXACT) |
                               ({31'd0, pll_lock} << F_STATUS_PLL_LOCK);
 

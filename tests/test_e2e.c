@@ -176,7 +176,11 @@ static void test_garbage_mid_stream(void)
     /* the next command works, and the half write was not applied */
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "SCRATCH", NULL), 0);
     CHECK(strstr(out, "0xC0DB1234") != NULL);
-    CHECK_EQ(balctl(NULL, "-d", dev_arg, "info", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "info", NULL), 0);
+    CHECK(strstr(out, "\"link_error\":true") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "write", "LINK_CLEAR", "1", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "info", NULL), 0);
+    CHECK(strstr(out, "\"link_error\":false") != NULL);
 }
 
 static void test_usage_errors_touch_nothing(void)
