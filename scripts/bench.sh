@@ -14,14 +14,8 @@ json() { printf '{"name":"%s","value":%s,"unit":"%s","compare":"%s"}\n' "$1" "$2
 
 # Host round trip through balsim: balctl ping, real time
 sock="$out/balsim.sock"
-"$build/balsim" --quiet --socket "$sock" &
-sim=$!
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -f "$sock"' EXIT INT TERM
-tries=0
-until "$build/balctl" -d "sim:$sock" ping 1 >/dev/null 2>&1; do
-    tries=$((tries + 1)); [ $tries -lt 100 ] || { echo "bench: balsim did not come up" >&2; exit 1; }
-    sleep 0.05
-done
+. "$(dirname "$0")/lib.sh"
+start_balsim "$build" "$sock"
 ping=$("$build/balctl" -d "sim:$sock" --json ping 500)
 avg=$(printf '%s' "$ping" | sed 's/.*"avg":\([0-9.]*\).*/\1/')
 json host.balctl_ping_rtt_avg "$avg" us "balctl NOP round trip through balsim (real time)"

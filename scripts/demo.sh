@@ -7,17 +7,8 @@ out="$build/demo"
 mkdir -p "$out"
 sock="$out/balsim.sock"
 log="$out/session.txt"
-
-"$build/balsim" --quiet --socket "$sock" &
-sim=$!
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -f "$sock"' EXIT INT TERM
-
-tries=0
-until "$build/balctl" -d "sim:$sock" ping 1 >/dev/null 2>&1; do
-    tries=$((tries + 1))
-    [ $tries -lt 100 ] || { echo "demo: balsim did not come up" >&2; exit 1; }
-    sleep 0.05
-done
+. "$(dirname "$0")/lib.sh"
+start_balsim "$build" "$sock"
 
 : >"$log"
 run() {

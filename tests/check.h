@@ -58,6 +58,17 @@ static inline void run_test(const char *name, void (*fn)(void))
 
 #define RUN(fn) run_test(#fn, fn)
 
+/* A small deterministic generator (xorshift32) so every run draws the same "random" data. */
+static uint32_t check_rng = 2463534242u;
+
+static inline uint32_t rnd(void)
+{
+    check_rng ^= check_rng << 13;
+    check_rng ^= check_rng >> 17;
+    check_rng ^= check_rng << 5;
+    return check_rng;
+}
+
 static inline int test_summary(void)
 {
     printf("%d passed, %d failed\n", tests_passed, tests_failed);

@@ -20,15 +20,6 @@ static pid_t sim_pid;
 
 static char out[1 << 20], err[1 << 16];
 
-static uint32_t rng = 4242;
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
-
 static void slurp(const char *path, char *buf, size_t cap)
 {
     FILE *f = fopen(path, "rb");

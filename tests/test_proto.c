@@ -7,15 +7,6 @@
 #include "linkmodel.h"
 #include "proto.h"
 
-static uint32_t rng = 12345;
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
-
 static void test_crc_check_value(void)
 {
     CHECK_EQ(bal_crc16((const uint8_t *)"123456789", 9), 0x29B1); /* CRC-16/CCITT-FALSE */

@@ -11,15 +11,6 @@
 #define REPLY_CYCLES 400000 /* generous: a 256-word reply takes ~170k cycles */
 #define TIMEOUT_CYCLES (2 * 49152 + 1000) /* RTL inter-byte timeout (2 ms) and a little */
 
-static uint32_t rng = 777;
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
-
 static struct simhost *new_board(double baud_error)
 {
     struct bm_options opt = {1, 0};
@@ -72,18 +63,27 @@ static size_t make_req(uint8_t seq, uint8_t op, uint16_t addr, uint16_t count,
     return bal_build_request(&rq, frame);
 }
 
+/* Decodes the reply frames in raw wire bytes; returns how many parsed, the last in *rs. */
+static int decode_replies(const uint8_t *got, size_t n, bool has_data, struct bal_response *rs)
+{
+    struct bal_slip_decoder d;
+    int frames = 0;
+    bal_slip_reset(&d);
+    for (size_t i = 0; i < n; i++)
+        if (bal_slip_feed(&d, got[i]) == BAL_SLIP_FRAME &&
+            bal_parse_response(d.buf, d.len, has_data, rs) == BAL_PARSE_OK)
+            frames++;
+    return frames;
+}
+
 static uint32_t read_reg(struct simhost *h, uint16_t addr)
 {
     static uint8_t frame[BAL_FRAME_MAX], wire[BAL_WIRE_MAX], got[65536];
     static struct bal_response rs;
-    struct bal_slip_decoder d;
     size_t n = make_req(0xEE, BAL_OP_READ, addr, 1, NULL, frame);
     size_t gn = exchange_raw(h, wire, bal_slip_encode(frame, n, wire), got, 14);
-    bal_slip_reset(&d);
-    for (size_t i = 0; i < gn; i++)
-        if (bal_slip_feed(&d, got[i]) == BAL_SLIP_FRAME &&
-            bal_parse_response(d.buf, d.len, true, &rs) == BAL_PARSE_OK && rs.status == BAL_ST_OK)
-            return rs.data[0];
+    if (decode_replies(got, gn, true, &rs) == 1 && rs.status == BAL_ST_OK)
+        return rs.data[0];
     CHECK(0);
     return 0xFFFFFFFF;
 }
@@ -211,26 +211,14 @@ static void test_truncated_frame_times_out(void)
     wn = bal_slip_encode(f, n, wire);
     uint8_t got[65536];
     size_t gn = exchange_raw(h, wire + 1, wn - 1, got, 14);
-    struct bal_slip_decoder d;
-    bal_slip_reset(&d);
-    int frames = 0;
-    for (size_t i = 0; i < gn; i++)
-        if (bal_slip_feed(&d, got[i]) == BAL_SLIP_FRAME) {
-            frames++;
-            CHECK_EQ(bal_parse_response(d.buf, d.len, true, &rs), BAL_PARSE_OK);
-            CHECK_EQ(rs.data[0], BAL_MAGIC);
-        }
-    CHECK_EQ(frames, 1);
+    CHECK_EQ(decode_replies(got, gn, true, &rs), 1);
+    CHECK_EQ(rs.data[0], BAL_MAGIC);
     /* a truncated frame closed by END: answered BAD_CRC (long enough) or dropped (runt) */
     wn = bal_slip_encode(f, make_req(32, BAL_OP_WRITE, BAL_REG_SCRATCH, 1, &v, f), wire);
     memcpy(wire + 9, wire + wn - 1, 1);
     gn = exchange_raw(h, wire, 10, got, 10);
-    bal_slip_reset(&d);
-    for (size_t i = 0; i < gn; i++)
-        if (bal_slip_feed(&d, got[i]) == BAL_SLIP_FRAME) {
-            CHECK_EQ(bal_parse_response(d.buf, d.len, false, &rs), BAL_PARSE_OK);
-            CHECK_EQ(rs.status, BAL_ST_BAD_CRC);
-        }
+    if (decode_replies(got, gn, false, &rs) > 0) /* long enough to be answered */
+        CHECK_EQ(rs.status, BAL_ST_BAD_CRC);
     CHECK_EQ(read_reg(h, BAL_REG_SCRATCH), 0);
     simhost_free(h);
 }
