@@ -173,13 +173,23 @@ struct command {
 static const struct command *find_command(const char *name);
 static void command_help(const struct command *c, FILE *f);
 
-/* A command's only option is --help (or -h); anything else, "-20.5" included, is an argument. */
-static bool wants_help(int argc, char **argv)
+/* A command's own options are --help (-h) and, as a convenience, --json (-j) anywhere after
+ * it; anything else, "-20.5" included, is an argument. Removes --json from argv; returns
+ * whether help was asked for. */
+static bool command_flags(struct session *s, int *argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
+    bool help = false;
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return true;
-    return false;
+            help = true;
+        else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+            s->json = true;
+        else
+            argv[out++] = argv[i];
+    }
+    *argc = out;
+    return help;
 }
 
 static int cmd_list(struct session *s, int argc, char **argv)
@@ -518,7 +528,7 @@ static int run_words(struct session *s, int argc, char **argv)
     const struct command *c = find_command(argv[0]);
     if (!c)
         return usage_error("unknown command '%s'", argv[0]);
-    if (wants_help(argc, argv)) {
+    if (command_flags(s, &argc, argv)) {
         command_help(c, stdout);
         return EXIT_OK;
     }
@@ -537,6 +547,7 @@ static void usage(FILE *f)
             "  -t, --timeout MS   wait per attempt, 1..60000 ms (default %d)\n"
             "  -r, --retries N    attempts after the first, 0..100 (default %d)\n"
             "  -h, --help         this text; COMMAND --help for a command's\n"
+            "  (--json and --help may also follow the command)\n"
             "  -V, --version      print the version\n\ncommands:\n",
             DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

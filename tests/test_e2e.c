@@ -111,6 +111,9 @@ static void test_info(void)
     CHECK_EQ(balctl(NULL, "--json", "--device", dev_arg, "info", NULL), 0);
     CHECK(strstr(out, "\"id\":\"0x424C4E43\"") != NULL);
     CHECK(strstr(out, "\"pll_lock\":true") != NULL);
+    /* --json after the command works too */
+    CHECK_EQ(balctl(NULL, "--device", dev_arg, "info", "--json", NULL), 0);
+    CHECK(strstr(out, "\"id\":\"0x424C4E43\"") != NULL);
 }
 
 static void test_write_then_read(void)
