@@ -62,8 +62,10 @@ static int transact(struct bal_link *l, uint8_t op, uint16_t addr, uint16_t coun
         return fail(l, BAL_ERR_USAGE, "request too long");
     size_t wn = bal_slip_encode(frame, n, wire);
     bool has_data = op == BAL_OP_READ;
+    bool busy = false; /* this request's last attempt was answered BUSY */
 
     for (int attempt = 0; attempt <= l->retries; attempt++) {
+        busy = false;
         if (attempt)
             l->stats.retries++;
         l->stats.sent++;
@@ -83,6 +85,7 @@ static int transact(struct bal_link *l, uint8_t op, uint16_t addr, uint16_t coun
         if (rs.status == BAL_ST_BAD_CRC)
             continue; /* the request was damaged on the way: send it again */
         if (rs.status == BAL_ST_BUSY) {
+            busy = true;
             l->stats.busy++;
             bal_sleep_ms(BUSY_BACKOFF_MS);
             continue;
@@ -100,7 +103,7 @@ static int transact(struct bal_link *l, uint8_t op, uint16_t addr, uint16_t coun
         l->stats.requests++;
         return BAL_OK;
     }
-    if (l->last_status == BAL_ST_BUSY)
+    if (busy)
         return fail(l, BAL_ERR_IO, "device stayed busy through every retry");
     snprintf(l->error, sizeof l->error, "no valid reply from %s after %d attempts of %d ms",
              l->t->name, l->retries + 1, l->timeout_ms);
