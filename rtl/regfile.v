@@ -9,8 +9,8 @@ module regfile #(
 ) (
     input  wire        clk,
     input  wire        rst,
-    // register bus (see link_exec): rd_ok/wr_ok judge the address of the cycle before,
-    // value_ok the data of the cycle before against the address of the cycle before that
+    // register bus (see link_exec): rd_ok/wr_ok and the read data are valid two cycles after
+    // the address; value_ok one cycle after the data, which follows the address by a cycle
     input  wire [15:0] bus_addr,
     input  wire [31:0] bus_wdata,
     input  wire        bus_we,
@@ -40,8 +40,8 @@ module regfile #(
     localparam [31:0] MS_LAST32 = MS_DIV - 1;
     localparam [MS_W-1:0] MS_LAST = MS_LAST32[MS_W-1:0];
 
-    // ---- decode, pipelined: stage 1 splits the address into its page and the byte within it,
-    // stage 2 judges that byte. rd_ok/wr_ok/wmask are valid two cycles after bus_addr.
+    // ---- decode, pipelined: stage 1 turns the address into one-hot selects, stage 2 ORs them
+    // into the judgements. rd_ok/wr_ok/wmask are valid two cycles after bus_addr.
     localparam [31:0] SCRATCH_PAGE32 = {16'd0, BLK_SCRATCH_RAM_BASE} >> 8;
     localparam [7:0]  SCRATCH_PAGE   = SCRATCH_PAGE32[7:0];
 
