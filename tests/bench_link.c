@@ -31,11 +31,11 @@ static void measure(struct simhost *h, const char *name, uint8_t op, uint16_t ad
     size_t want = 8 + 2 + (op == BAL_OP_READ ? 4u * count : 0);
     uint64_t c0 = bm_cycles(h->model);
     simhost_send(h, wire, wn);
-    size_t got = simhost_run_until_rx(h, want, 10000000);
+    simhost_run_until_rx(h, want, 10000000);
     while (!simhost_lines_idle(h))
         simhost_run(h, 16);
     double us = (double)(bm_cycles(h->model) - c0) / bm_sysclk_hz() * 1e6;
-    got = simhost_take(h, reply, sizeof reply);
+    size_t got = simhost_take(h, reply, sizeof reply);
     char n[96];
     snprintf(n, sizeof n, "link.%s.wire_bytes", name);
     emit(n, (double)(wn + got), "bytes", "request + reply on the UART");
