@@ -121,9 +121,7 @@ static bool parse_address(const char *s, uint16_t *addr, const struct bal_reg_in
         if (v > 0xFFFF)
             return false;
         *addr = (uint16_t)v;
-        for (unsigned i = 0; i < bal_nregs; i++)
-            if (v >= bal_regs[i].addr && v < (uint32_t)bal_regs[i].addr + bal_regs[i].size)
-                *info = &bal_regs[i];
+        *info = bal_reg_at(*addr);
         return true;
     }
     char name[64];
@@ -148,17 +146,13 @@ static bool parse_address(const char *s, uint16_t *addr, const struct bal_reg_in
 
 static void address_name(uint16_t addr, char *out, size_t n)
 {
-    for (unsigned i = 0; i < bal_nregs; i++) {
-        const struct bal_reg_info *r = &bal_regs[i];
-        if (addr < r->addr || addr >= r->addr + r->size)
-            continue;
-        if (r->size == 1)
-            snprintf(out, n, "%s", r->name);
-        else
-            snprintf(out, n, "%s+%u", r->name, (unsigned)(addr - r->addr));
-        return;
-    }
-    snprintf(out, n, "-");
+    const struct bal_reg_info *r = bal_reg_at(addr);
+    if (!r)
+        snprintf(out, n, "-");
+    else if (r->size == 1)
+        snprintf(out, n, "%s", r->name);
+    else
+        snprintf(out, n, "%s+%u", r->name, (unsigned)(addr - r->addr));
 }
 
 /* ---------------------------------------------------------------- commands */

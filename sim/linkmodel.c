@@ -2,14 +2,6 @@
 
 #include <string.h>
 
-static const struct bal_reg_info *find(uint16_t addr)
-{
-    for (unsigned i = 0; i < bal_nregs; i++)
-        if (addr >= bal_regs[i].addr && addr < (uint32_t)bal_regs[i].addr + bal_regs[i].size)
-            return &bal_regs[i];
-    return NULL;
-}
-
 /* Bits of a register that are actions: they act when written and read back as zero. */
 static uint32_t action_bits(uint16_t addr)
 {
@@ -44,7 +36,7 @@ static uint32_t read_word(const struct linkmodel *m, uint16_t addr)
 static uint8_t check_write(const uint8_t *payload, uint16_t addr, uint16_t count)
 {
     for (unsigned i = 0; i < count; i++) {
-        const struct bal_reg_info *r = find((uint16_t)(addr + i));
+        const struct bal_reg_info *r = bal_reg_at((uint16_t)(addr + i));
         if (!r || !strcmp(r->access, "ro"))
             return BAL_ST_BAD_ADDR;
         if (bal_get_be32(payload + 4 * i) & ~r->wmask)
@@ -81,7 +73,7 @@ size_t linkmodel_handle(struct linkmodel *m, const uint8_t *f, size_t len, uint8
     } else if (op == BAL_OP_READ) {
         rs.status = BAL_ST_OK;
         for (unsigned i = 0; i < count; i++)
-            if (!find((uint16_t)(rs.addr + i)))
+            if (!bal_reg_at((uint16_t)(rs.addr + i)))
                 rs.status = BAL_ST_BAD_ADDR;
         answer_count = count;
         for (unsigned i = 0; rs.status == BAL_ST_OK && i < count; i++)

@@ -321,6 +321,8 @@ static void emit_c_header(const char *path)
                "    uint32_t reset, wmask;\n    const char *desc;\n"
                "    const struct bal_field_info *fields;\n    unsigned nfields;\n};\n\n");
     fprintf(f, "extern const struct bal_reg_info bal_regs[];\nextern const unsigned bal_nregs;\n");
+    fprintf(f, "\n/* The register or block that holds addr, or NULL. */\n"
+               "const struct bal_reg_info *bal_reg_at(uint16_t addr);\n");
     fprintf(f, "\n#endif\n");
     close_out(f, path);
 }
@@ -381,6 +383,11 @@ static void emit_c_table(const char *path, const char *header)
         }
     }
     fprintf(f, "};\n\nconst unsigned bal_nregs = %u;\n", n);
+    fprintf(f, "\nconst struct bal_reg_info *bal_reg_at(uint16_t addr)\n{\n"
+               "    for (unsigned i = 0; i < bal_nregs; i++)\n"
+               "        if (addr >= bal_regs[i].addr && addr - bal_regs[i].addr < bal_regs[i].size)\n"
+               "            return &bal_regs[i];\n"
+               "    return 0;\n}\n");
     close_out(f, path);
 }
 
