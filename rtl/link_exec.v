@@ -1,8 +1,10 @@
 // Link request executor. For each frame from link_rx it checks, in order: CRC, operation,
 // length, duplicate, then every address and value of the request; only a request that passes
 // every check is applied, so a frame is all or nothing. Every frame is answered.
-// A WRITE whose sequence number and CRC equal the last WRITE's is a retry: it is answered with
-// the first answer and not applied again.
+// A WRITE whose sequence number and CRC equal the last WRITE's, with no other request between
+// them, is a retry: it is answered with the first answer and not applied again. Any other
+// request with a good CRC (NOP, READ, a different WRITE, a malformed one) forgets the last
+// WRITE, so a later write that happens to repeat its seq and CRC is applied.
 `default_nettype none
 
 module link_exec #(
@@ -152,6 +154,9 @@ module link_exec #(
                     ev_crc_err    <= !crc_ok;
                     ev_frame_ok   <= crc_ok;
                     ev_duplicate  <= crc_ok && !op_bad && !op_nop && count_ok && len_ok && duplicate;
+                    // only the very next request may be a retry of the last WRITE
+                    if (crc_ok && !(!op_bad && !op_nop && count_ok && len_ok && duplicate))
+                        last_valid <= 1'b0;
                     v_proceed     <= crc_ok && !op_bad && !op_nop && count_ok && len_ok &&
                                      !duplicate && range_ok;
                     // a write needs its payload until applied; everything else lets go now

@@ -56,16 +56,24 @@ size_t linkmodel_handle(struct linkmodel *m, const uint8_t *f, size_t len, uint8
     uint16_t count = bal_get_be16(f + 4), crc = bal_get_be16(f + len - 2);
     size_t want = 8 + (op == BAL_OP_WRITE ? 4u * count : 0);
     uint16_t answer_count = 0;
+    bool crc_ok = bal_crc16(f, len) == 0;
+    bool well_formed = count != 0 && count <= BAL_MAX_WORDS && len == want;
+    bool retry = crc_ok && op == BAL_OP_WRITE && well_formed && m->last_valid &&
+                 f[0] == m->last_seq && crc == m->last_crc;
+    /* Only the very next request may be a retry of the last WRITE: any other request with a
+     * good CRC forgets it (a damaged frame may be the retry itself, so it does not). */
+    if (crc_ok && !retry)
+        m->last_valid = false;
 
-    if (bal_crc16(f, len) != 0) {
+    if (!crc_ok) {
         rs.status = BAL_ST_BAD_CRC;
     } else if (op != BAL_OP_NOP && op != BAL_OP_READ && op != BAL_OP_WRITE) {
         rs.status = BAL_ST_BAD_OP;
     } else if (op == BAL_OP_NOP) {
         rs.status = (count == 0 && len == 8) ? BAL_ST_OK : BAL_ST_BAD_LEN;
-    } else if (count == 0 || count > BAL_MAX_WORDS || len != want) {
+    } else if (!well_formed) {
         rs.status = BAL_ST_BAD_LEN;
-    } else if (op == BAL_OP_WRITE && m->last_valid && f[0] == m->last_seq && crc == m->last_crc) {
+    } else if (retry) {
         rs.status = m->last_status; /* a retry: answered again, not applied again */
         answer_count = count;
     } else if ((uint32_t)rs.addr + count > 0x10000) {

@@ -161,11 +161,24 @@ static void test_all_or_nothing(void)
     CHECK_EQ(rs.status, BAL_ST_BAD_ADDR);
     for (int i = 0; i < 4; i++)
         CHECK_EQ(read_reg(h, (uint16_t)(at + i)), 0);
-    /* a bad value in the middle of CTRL/STATUS-free registers: SCRATCH then CTRL with junk */
-    uint32_t two[2] = {0x12345678, 0xFFFFFFFF};
-    CHECK(request_matches_model(h, f, make_req(21, BAL_OP_WRITE, BAL_REG_SCRATCH - 4, 2, two, f), &rs));
-    CHECK_EQ(rs.status, BAL_ST_BAD_VALUE); /* CTRL (0x8) takes the first word: only 2 bits */
+    /* a good word and a bad one in one request: SCRATCH takes anything, LINK_CLEAR after it
+     * only bit 0. Neither may be applied. */
+    CHECK_EQ(BAL_REG_LINK_CLEAR, BAL_REG_SCRATCH + 1);
+    uint32_t two[2] = {0x12345678, 0x2};
+    CHECK(request_matches_model(h, f, make_req(21, BAL_OP_WRITE, BAL_REG_SCRATCH, 2, two, f), &rs));
+    CHECK_EQ(rs.status, BAL_ST_BAD_VALUE);
     CHECK_EQ(read_reg(h, BAL_REG_SCRATCH), 0);
+    /* a good word then a read-only register: BAD_ADDR, and CTRL keeps its value */
+    uint32_t mute_then_status[2] = {BAL_CTRL_MUTE_MASK, 0};
+    CHECK(request_matches_model(h, f, make_req(22, BAL_OP_WRITE, BAL_REG_CTRL, 2,
+                                               mute_then_status, f), &rs));
+    CHECK_EQ(rs.status, BAL_ST_BAD_ADDR);
+    CHECK_EQ(read_reg(h, BAL_REG_CTRL), 0);
+    /* and the same pair, good, is applied whole */
+    two[1] = 1;
+    CHECK(request_matches_model(h, f, make_req(23, BAL_OP_WRITE, BAL_REG_SCRATCH, 2, two, f), &rs));
+    CHECK_EQ(rs.status, BAL_ST_OK);
+    CHECK_EQ(read_reg(h, BAL_REG_SCRATCH), 0x12345678);
     simhost_free(h);
 }
 
@@ -216,9 +229,19 @@ static void test_truncated_frame_times_out(void)
     /* a truncated frame closed by END: answered BAD_CRC (long enough) or dropped (runt) */
     wn = bal_slip_encode(f, make_req(32, BAL_OP_WRITE, BAL_REG_SCRATCH, 1, &v, f), wire);
     memcpy(wire + 9, wire + wn - 1, 1);
+    /* END, eight unescaped bytes (seq op addr count and half the data), END: a header's worth,
+     * so it is answered, and its CRC cannot match */
+    CHECK_EQ(wn, 1 + 12 + 1u); /* nothing escaped: the cut falls where it should */
     gn = exchange_raw(h, wire, 10, got, 10);
-    if (decode_replies(got, gn, false, &rs) > 0) /* long enough to be answered */
-        CHECK_EQ(rs.status, BAL_ST_BAD_CRC);
+    CHECK_EQ(decode_replies(got, gn, false, &rs), 1);
+    CHECK_EQ(rs.status, BAL_ST_BAD_CRC);
+    CHECK_EQ(rs.seq, 32);
+    /* a runt (END, five bytes, END) is no request: dropped unanswered, counted as a frame error */
+    uint32_t ferr = read_reg(h, BAL_REG_LINK_FRAME_ERRORS);
+    memcpy(wire + 6, wire + wn - 1, 1);
+    gn = exchange_raw(h, wire, 7, got, 1);
+    CHECK_EQ(gn, 0);
+    CHECK_EQ(read_reg(h, BAL_REG_LINK_FRAME_ERRORS), ferr + 1);
     CHECK_EQ(read_reg(h, BAL_REG_SCRATCH), 0);
     simhost_free(h);
 }
@@ -237,12 +260,71 @@ static void test_duplicate_not_applied_twice(void)
     size_t bn = make_req(41, BAL_OP_NOP, 0, 0, NULL, bad);
     bad[bn - 1] ^= 1; /* a bad-CRC frame counts one CRC error, and is no request */
     CHECK(request_matches_model(h, bad, bn, &rs));
-    CHECK_EQ(read_reg(h, BAL_REG_LINK_CRC_ERRORS), 1);
-    /* the same write again (a host retry): answered OK, not applied */
+    CHECK_EQ(rs.status, BAL_ST_BAD_CRC);
+    /* the same write again (a host retry; the damaged frame between may have been its first
+     * retry): answered OK, not applied. Nothing else may come between, a read neither. */
     CHECK(request_matches_model(h, f, n, &rs));
     CHECK_EQ(rs.status, BAL_ST_OK);
     CHECK_EQ(read_reg(h, BAL_REG_LINK_CRC_ERRORS), 1);
     CHECK_EQ(read_reg(h, BAL_REG_LINK_DUPLICATES), 1);
+    simhost_free(h);
+}
+
+/* A write after any other request is never a retry, even when its seq and CRC repeat the last
+ * write's: LINK_CLEAR after a bad frame must clear the counter whatever came between. */
+static void expect_write_applied_after(struct simhost *h, uint8_t between_op)
+{
+    uint8_t f[BAL_FRAME_MAX], bad[BAL_FRAME_MAX], mid[BAL_FRAME_MAX];
+    static struct bal_response rs;
+    uint32_t one = 1;
+    size_t n = make_req(60, BAL_OP_WRITE, BAL_REG_LINK_CLEAR, 1, &one, f);
+    CHECK(request_matches_model(h, f, n, &rs));
+    CHECK_EQ(rs.status, BAL_ST_OK);
+    size_t bn = make_req(61, BAL_OP_NOP, 0, 0, NULL, bad);
+    bad[bn - 1] ^= 1;
+    CHECK(request_matches_model(h, bad, bn, &rs));
+    CHECK_EQ(rs.status, BAL_ST_BAD_CRC);
+    size_t mn = between_op == BAL_OP_READ ? make_req(62, BAL_OP_READ, BAL_REG_ID, 1, NULL, mid)
+                                          : make_req(62, BAL_OP_NOP, 0, 0, NULL, mid);
+    CHECK(request_matches_model(h, mid, mn, &rs));
+    CHECK_EQ(rs.status, BAL_ST_OK);
+    CHECK(request_matches_model(h, f, n, &rs)); /* the identical write: applied this time */
+    CHECK_EQ(rs.status, BAL_ST_OK);
+    CHECK_EQ(read_reg(h, BAL_REG_LINK_CRC_ERRORS), 0);
+    CHECK_EQ(read_reg(h, BAL_REG_LINK_DUPLICATES), 0);
+}
+
+static void test_identical_write_after_other_request_applied(void)
+{
+    struct simhost *h = new_board(0);
+    model_reset();
+    expect_write_applied_after(h, BAL_OP_NOP);
+    expect_write_applied_after(h, BAL_OP_READ);
+    simhost_free(h);
+}
+
+/* Two balctl sessions that drew the same random seq: NOP r, WRITE r+1 each. The second
+ * session's write is new and must be applied. */
+static void test_session_start_never_a_retry(void)
+{
+    struct simhost *h = new_board(0);
+    uint8_t nop[BAL_FRAME_MAX], w[BAL_FRAME_MAX], bad[BAL_FRAME_MAX];
+    static struct bal_response rs;
+    uint32_t one = 1;
+    model_reset();
+    size_t nn = make_req(200, BAL_OP_NOP, 0, 0, NULL, nop);
+    size_t wn = make_req(201, BAL_OP_WRITE, BAL_REG_LINK_CLEAR, 1, &one, w);
+    size_t bn = make_req(7, BAL_OP_READ, BAL_REG_ID, 1, NULL, bad);
+    bad[bn - 1] ^= 0x10;
+    for (int session = 0; session < 3; session++) {
+        CHECK(request_matches_model(h, bad, bn, &rs)); /* a CRC error to be cleared */
+        CHECK_EQ(read_reg(h, BAL_REG_LINK_CRC_ERRORS), 1);
+        CHECK(request_matches_model(h, nop, nn, &rs));
+        CHECK(request_matches_model(h, w, wn, &rs));
+        CHECK_EQ(rs.status, BAL_ST_OK);
+        CHECK_EQ(read_reg(h, BAL_REG_LINK_CRC_ERRORS), 0);
+    }
+    CHECK_EQ(read_reg(h, BAL_REG_LINK_DUPLICATES), 0);
     simhost_free(h);
 }
 
@@ -304,6 +386,8 @@ int main(void)
     RUN(test_garbage_then_valid);
     RUN(test_truncated_frame_times_out);
     RUN(test_duplicate_not_applied_twice);
+    RUN(test_identical_write_after_other_request_applied);
+    RUN(test_session_start_never_a_retry);
     RUN(test_back_to_back);
     RUN(test_baud_minus_2pct);
     RUN(test_baud_plus_2pct);
