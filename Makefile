@@ -68,6 +68,15 @@ $(BUILD)/obj/%.o: %.c $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
 $(BUILD)/libbalanced.a: $(HOST_LIB_OBJ)
 	$(AR) rcs $@ $^
 
+# The commit balctl --version names; rewritten only when it changes.
+$(GEN)/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define BAL_GIT_HASH "%s"\n' '$(GIT_HASH)' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/host/balctl.o: $(GEN)/version.h
+$(BUILD)/obj/host/balctl.o: CPPFLAGS += -include $(GEN)/version.h
+
 $(BUILD)/balctl: $(BUILD)/obj/host/balctl.o $(BUILD)/libbalanced.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBUSB_LIBS) -lm
 
@@ -104,6 +113,8 @@ TEST_SIM   := test_rtl_link
 TEST_E2E   := test_e2e
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
 
+$(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
+
 $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(LIBUSB_LIBS) -lm
@@ -112,7 +123,7 @@ $(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LIBUSB_LIBS) -pthread -lm
 
-$(BUILD)/obj/tests/%.o: tests/%.c tests/check.h $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
+$(BUILD)/obj/tests/%.o: tests/%.c tests/check.h tests/fakepeer.h $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -c -o $@ $<
 
@@ -140,6 +151,7 @@ $(BOARD_DIR)/balanced.bin: $(BOARD_DIR)/balanced.asc
 	$(ICEPACK) $< $@
 
 # ---------------------------------------------------------------- phony targets
+FORCE:
 .PHONY: all deps bitstream prog lint test demo bench clean install
 
 all: deps $(BUILD)/balctl $(BUILD)/balsim

@@ -1,6 +1,7 @@
 /* balctl: control a balanced DAC engine (iCEBreaker over USB, or balsim over a socket). */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,11 @@ enum exit_code {
     EXIT_PROTO = 5,    /* answers that make no sense: not a balanced device, malformed replies */
     EXIT_DEVICE = 6,   /* the device refused the request (bad address, bad value, ...) */
 };
+
+#ifndef BAL_GIT_HASH
+#define BAL_GIT_HASH "unknown"
+#endif
+#define BAL_TOOL_VERSION "0.2.0"
 
 #define DEFAULT_TIMEOUT_MS 500
 #define DEFAULT_RETRIES 4
@@ -47,21 +53,57 @@ static int exit_for(int err)
     }
 }
 
+/* Whether errors are also reported as a JSON document on standard output: follows --json of
+ * the command (or script line) being run. */
+static bool json_errors;
+
+static void json_string(const char *v);
+
+static const char *exit_name(int code)
+{
+    static const char *const names[] = {"ok", "check", "usage", "no_device", "io", "protocol",
+                                        "device"};
+    return code >= 0 && code <= EXIT_DEVICE ? names[code] : "unknown";
+}
+
+/* Every failure goes through here: one line on stderr, and with --json an error document. */
+static int vreport(int code, const char *suffix, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fprintf(stderr, "balctl: %s%s\n", msg, suffix);
+    if (json_errors) {
+        printf("{\"error\":{\"exit\":%d,\"kind\":\"%s\",\"message\":", code, exit_name(code));
+        json_string(msg);
+        printf("}}\n");
+        fflush(stdout);
+    }
+    return code;
+}
+
+static int report(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int report(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(code, "", fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("balctl: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (see --help)\n", stderr);
+    vreport(EXIT_USAGE, " (see --help)", fmt, ap);
     va_end(ap);
     return EXIT_USAGE;
 }
 
 static int link_error(struct session *s, int rc)
 {
-    fprintf(stderr, "balctl: %s\n", s->link.error);
-    return exit_for(rc);
+    return report(exit_for(rc), "%s", s->link.error);
 }
 
 /* Opens the device on first use, so that every argument is checked before any I/O. */
@@ -72,15 +114,12 @@ static int need_link(struct session *s)
     if (s->open)
         return EXIT_OK;
     s->t = bal_transport_open(s->device, err, sizeof err, &code);
-    if (!s->t) {
-        fprintf(stderr, "balctl: %s\n", err);
-        return exit_for(code);
-    }
+    if (!s->t)
+        return report(exit_for(code), "%s", err);
     int rc = bal_link_start(&s->link, s->t, s->timeout_ms, s->retries);
     if (rc) {
-        fprintf(stderr, "balctl: %s: %s\n", s->device, s->link.error);
         s->t->ops->close(s->t);
-        return exit_for(rc);
+        return link_error(s, rc);
     }
     s->open = true;
     return EXIT_OK;
@@ -194,17 +233,18 @@ static int cmd_list(struct session *s, int argc, char **argv)
     if (argc)
         return usage_error("list takes no arguments");
     int n = bal_ftdi_list(boards, 16, err, sizeof err);
-    if (n < 0) {
-        fprintf(stderr, "balctl: %s\n", err);
-        return exit_for(n);
-    }
+    if (n < 0)
+        return report(exit_for(n), "%s", err);
     if (s->json) {
         printf("[");
         for (int i = 0; i < n; i++) {
             printf("%s{\"serial\":", i ? "," : "");
             json_string(boards[i].serial);
-            printf(",\"bus\":%d,\"address\":%d,\"accessible\":%s}", boards[i].bus,
-                   boards[i].address, boards[i].can_open ? "true" : "false");
+            printf(",\"product\":");
+            json_string(boards[i].product);
+            printf(",\"bus\":%d,\"address\":%d,\"accessible\":%s,\"icebreaker\":%s}",
+                   boards[i].bus, boards[i].address, boards[i].can_open ? "true" : "false",
+                   bal_ftdi_may_be_ours(&boards[i]) && boards[i].can_open ? "true" : "false");
         }
         printf("]\n");
         return EXIT_OK;
@@ -212,9 +252,11 @@ static int cmd_list(struct session *s, int argc, char **argv)
     if (n == 0)
         printf("no FT2232H boards (0403:6010) found\n");
     for (int i = 0; i < n; i++)
-        printf("usb:%-16s bus %03d address %03d%s\n",
+        printf("usb:%-16s bus %03d address %03d  %s%s\n",
                boards[i].serial[0] ? boards[i].serial : "?", boards[i].bus, boards[i].address,
-               boards[i].can_open ? "" : "  (no permission: see udev/60-balanced.rules)");
+               boards[i].product,
+               !boards[i].can_open ? "(no permission: see udev/60-balanced.rules)"
+               : bal_ftdi_may_be_ours(&boards[i]) ? "" : "  (not an iCEBreaker: used only when named)");
     return EXIT_OK;
 }
 
@@ -243,13 +285,7 @@ static int read_info(struct session *s, struct device_info *d)
     d->ctrl = ctl[0];
     d->status = ctl[1];
     d->uptime = ctl[2];
-    if (d->id != BAL_MAGIC) {
-        snprintf(s->link.error, sizeof s->link.error,
-                 "%s: ID register reads 0x%08X, not 0x%08X: not a balanced device", s->device,
-                 d->id, BAL_MAGIC);
-        return BAL_ERR_PROTO;
-    }
-    return BAL_OK;
+    return BAL_OK; /* ID and VERSION were checked when the session started */
 }
 
 #define FIELD(reg, f, v) (((v) & BAL_##reg##_##f##_MASK) >> BAL_##reg##_##f##_LSB)
@@ -379,6 +415,33 @@ static int reg_read(struct session *s, int argc, char **argv)
     return rc;
 }
 
+/* Checks that n words from addr may be written: not a read-only register, not past the end
+ * of a block they start in, not past the address space. */
+static int check_write_range(const char *cmd, uint16_t addr, const struct bal_reg_info *info,
+                             size_t n)
+{
+    if ((size_t)addr + n > 0x10000)
+        return usage_error("%s: %zu values from 0x%04X run past 0xFFFF", cmd, n, addr);
+    if (!info)
+        return EXIT_OK;
+    if (info->size > 1 && (size_t)addr + n > (size_t)info->addr + info->size)
+        return usage_error("%s: %zu values from %s+%u run past the end of %s (%u words)", cmd, n,
+                           info->name, (unsigned)(addr - info->addr), info->name, info->size);
+    if (info->size == 1 && !strcmp(info->access, "ro"))
+        return usage_error("%s: %s is read-only", cmd, info->name);
+    return EXIT_OK;
+}
+
+static int write_words(struct session *s, uint16_t addr, const uint32_t *v, size_t n)
+{
+    int rc = need_link(s);
+    if (!rc && (rc = bal_write(&s->link, addr, n, v)))
+        rc = link_error(s, rc);
+    if (!rc && s->json)
+        printf("{\"addr\":%u,\"written\":%zu}\n", addr, n);
+    return rc;
+}
+
 static int reg_write(struct session *s, int argc, char **argv)
 {
     uint16_t addr;
@@ -388,25 +451,80 @@ static int reg_write(struct session *s, int argc, char **argv)
     if (!parse_address(argv[0], &addr, &info))
         return usage_error("reg write: '%s' is not an address (0..0xFFFF) or register name", argv[0]);
     size_t n = (size_t)argc - 1;
-    if (addr + n > 0x10000)
-        return usage_error("reg write: %zu values from 0x%04X run past 0xFFFF", n, addr);
+    int rc = check_write_range("reg write", addr, info, n);
+    if (rc)
+        return rc;
     uint32_t *v = malloc(sizeof *v * n);
     if (!v)
-        return EXIT_IO;
-    for (size_t i = 0; i < n; i++)
-        if (!bal_parse_u32(argv[i + 1], &v[i])) {
-            free(v);
-            return usage_error("reg write: VALUE '%s' is not in 0..0xFFFFFFFF", argv[i + 1]);
-        }
-    if (info && info->size == 1 && !strcmp(info->access, "ro")) {
-        free(v);
-        return usage_error("reg write: %s is read-only", info->name);
+        return report(EXIT_IO, "out of memory");
+    for (size_t i = 0; i < n && !rc; i++)
+        if (!bal_parse_u32(argv[i + 1], &v[i]))
+            rc = usage_error("reg write: VALUE '%s' is not in 0..0xFFFFFFFF", argv[i + 1]);
+    if (!rc)
+        rc = write_words(s, addr, v, n);
+    free(v);
+    return rc;
+}
+
+/* Values from a file: decimal or 0x-hex words separated by white space or commas, '#' to the
+ * end of a line is a comment. Returns the count, or -1 with err filled. */
+static long read_value_file(const char *path, uint32_t *v, size_t max, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return -1;
     }
-    int rc = need_link(s);
-    if (!rc && (rc = bal_write(&s->link, addr, n, v)))
-        rc = link_error(s, rc);
-    if (!rc && s->json)
-        printf("{\"addr\":%u,\"written\":%zu}\n", addr, n);
+    char *line = NULL;
+    size_t cap = 0, n = 0;
+    unsigned lineno = 0;
+    long result = -1;
+    while (getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        for (char *w = strtok(line, " \t\r\n,"); w; w = strtok(NULL, " \t\r\n,")) {
+            if (n == max) {
+                snprintf(err, errlen, "%s:%u: more than %zu values", path, lineno, max);
+                goto out;
+            }
+            if (!bal_parse_u32(w, &v[n++])) {
+                snprintf(err, errlen, "%s:%u: '%s' is not a value in 0..0xFFFFFFFF", path, lineno, w);
+                goto out;
+            }
+        }
+    }
+    if (ferror(f))
+        snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+    else if (n == 0)
+        snprintf(err, errlen, "%s: no values", path);
+    else
+        result = (long)n;
+out:
+    free(line);
+    fclose(f);
+    return result;
+}
+
+static int reg_load(struct session *s, int argc, char **argv)
+{
+    uint16_t addr;
+    const struct bal_reg_info *info;
+    char err[512];
+    if (argc != 2)
+        return usage_error("reg load ADDR|NAME FILE");
+    if (!parse_address(argv[0], &addr, &info))
+        return usage_error("reg load: '%s' is not an address (0..0xFFFF) or register name", argv[0]);
+    size_t room = 0x10000u - addr;
+    uint32_t *v = malloc(sizeof *v * room);
+    if (!v)
+        return report(EXIT_IO, "out of memory");
+    long n = read_value_file(argv[1], v, room, err, sizeof err);
+    int rc = n < 0 ? usage_error("reg load: %s", err)
+                   : check_write_range("reg load", addr, info, (size_t)n);
+    if (!rc)
+        rc = write_words(s, addr, v, (size_t)n);
     free(v);
     return rc;
 }
@@ -433,75 +551,96 @@ static int reg_list(struct session *s, int argc, char **argv)
 static int cmd_reg(struct session *s, int argc, char **argv)
 {
     if (argc < 1)
-        return usage_error("reg: expected read, write or list");
+        return usage_error("reg: expected read, write, load or list");
     if (!strcmp(argv[0], "read"))
         return reg_read(s, argc - 1, argv + 1);
     if (!strcmp(argv[0], "write"))
         return reg_write(s, argc - 1, argv + 1);
     if (!strcmp(argv[0], "list"))
         return reg_list(s, argc - 1, argv + 1);
-    return usage_error("reg: '%s' is not read, write or list", argv[0]);
+    if (!strcmp(argv[0], "load"))
+        return reg_load(s, argc - 1, argv + 1);
+    return usage_error("reg: '%s' is not read, write, load or list", argv[0]);
 }
 
 static int run_words(struct session *s, int argc, char **argv);
 
-/* balctl - : one command per line from standard input ('#' comments), on one connection.
- * Stops at the first failing line. */
+/* Splits a script line into words ('#' starts a comment); returns the count, or -1 when there
+ * are more than max. */
+static int split_words(char *line, char **words, int max)
+{
+    int n = 0;
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = 0;
+    for (char *w = strtok(line, " \t\r\n"); w; w = strtok(NULL, " \t\r\n")) {
+        if (n == max)
+            return -1;
+        words[n++] = w;
+    }
+    return n;
+}
+
+/* A script line: room for a block write of BAL_MAX_WORDS values and its command words. */
+#define SCRIPT_MAX_WORDS (BAL_MAX_WORDS + 8)
+
+/* balctl - : one command per line from standard input, on one connection. --json on a line
+ * applies to that line. Stops at the first failing line. */
 static int cmd_script(struct session *s, int argc, char **argv)
 {
     (void)argv;
     if (argc)
         return usage_error("'-' takes no arguments: commands come on standard input");
-    char line[4096];
+    char *line = NULL;
+    size_t cap = 0;
     unsigned lineno = 0;
-    while (fgets(line, sizeof line, stdin)) {
-        char *words[64];
-        int n = 0;
+    bool json = s->json;
+    int rc = EXIT_OK;
+    while (rc == EXIT_OK && getline(&line, &cap, stdin) >= 0) {
+        char *words[SCRIPT_MAX_WORDS];
         lineno++;
-        if (!strchr(line, '\n') && !feof(stdin)) {
-            fprintf(stderr, "balctl: stdin:%u: line longer than %zu bytes\n", lineno, sizeof line - 2);
-            return EXIT_USAGE;
-        }
-        char *hash = strchr(line, '#');
-        if (hash)
-            *hash = 0;
-        for (char *w = strtok(line, " \t\r\n"); w; w = strtok(NULL, " \t\r\n")) {
-            if (n == 64) {
-                fprintf(stderr, "balctl: stdin:%u: more than 64 words\n", lineno);
-                return EXIT_USAGE;
-            }
-            words[n++] = w;
-        }
+        int n = split_words(line, words, SCRIPT_MAX_WORDS);
         if (n == 0)
             continue;
-        if (!strcmp(words[0], "-")) {
-            fprintf(stderr, "balctl: stdin:%u: '-' cannot nest\n", lineno);
-            return EXIT_USAGE;
-        }
-        int rc = run_words(s, n, words);
-        fflush(stdout);
-        if (rc) {
-            fprintf(stderr, "balctl: stdin:%u: '%s' failed\n", lineno, words[0]);
-            return rc;
+        if (n < 0) {
+            rc = report(EXIT_USAGE, "stdin:%u: more than %d words", lineno, SCRIPT_MAX_WORDS);
+        } else if (!strcmp(words[0], "-")) {
+            rc = report(EXIT_USAGE, "stdin:%u: '-' cannot nest", lineno);
+        } else {
+            s->json = json_errors = json;
+            rc = run_words(s, n, words);
+            fflush(stdout);
+            if (rc)
+                fprintf(stderr, "balctl: stdin:%u: '%s' failed\n", lineno, words[0]);
         }
     }
-    return EXIT_OK;
+    if (rc == EXIT_OK && ferror(stdin))
+        rc = report(EXIT_IO, "stdin: read error after line %u: %s", lineno, strerror(errno));
+    free(line);
+    s->json = json_errors = json;
+    return rc;
 }
 
 static const struct command commands[] = {
     {"list", cmd_list, "",
-     "Lists the FT2232H boards (0403:6010) on USB with their serial numbers."},
+     "Lists the FT2232H devices (0403:6010) on USB with their serial numbers and product\n"
+     "strings. Without --device usb:SERIAL only an iCEBreaker is ever opened."},
     {"info", cmd_info, "",
      "Reads the device's identity, versions, clock, status and link error counters."},
     {"ping", cmd_ping, "[COUNT]",
      "Sends COUNT no-op requests (1..100000, default 10) and reports the round-trip times."},
-    {"reg", cmd_reg, "read ADDR|NAME [COUNT] | write ADDR|NAME VALUE... | list",
+    {"reg", cmd_reg,
+     "read ADDR|NAME [COUNT] | write ADDR|NAME VALUE... | load ADDR|NAME FILE | list",
      "Reads COUNT words (1..65536) or writes words from ADDR upwards. ADDR is 0..0xFFFF, a\n"
      "register name (CTRL, SCRATCH, ...) or a block name with an offset (SCRATCH_RAM+5);\n"
-     "VALUE is 0..0xFFFFFFFF, decimal or 0x-hex. 'reg list' prints the register map."},
+     "VALUE is 0..0xFFFFFFFF, decimal or 0x-hex (a leading 0 is not octal). A write that\n"
+     "starts in a block must end in it. 'reg load' writes the values in FILE (white space\n"
+     "or commas between them, # comments) from ADDR upwards, up to 256 words per request.\n"
+     "'reg list' prints the register map."},
     {"-", cmd_script, "",
-     "Reads commands from standard input, one per line (# starts a comment), over one\n"
-     "connection; stops at the first line that fails and exits with its code."},
+     "Reads commands from standard input, one per line (# starts a comment, up to 264 words\n"
+     "a line: a 256-word block write fits), over one connection; --json on a line applies\n"
+     "to that line. Stops at the first line that fails and exits with its code."},
 };
 
 static const struct command *find_command(const char *name)
@@ -522,7 +661,9 @@ static int run_words(struct session *s, int argc, char **argv)
     const struct command *c = find_command(argv[0]);
     if (!c)
         return usage_error("unknown command '%s'", argv[0]);
-    if (command_flags(s, &argc, argv)) {
+    bool help = command_flags(s, &argc, argv);
+    json_errors = s->json;
+    if (help) {
         command_help(c, stdout);
         return EXIT_OK;
     }
@@ -565,7 +706,7 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+d:jt:r:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'd': s.device = optarg; break;
-        case 'j': s.json = true; break;
+        case 'j': s.json = json_errors = true; break;
         case 't':
             if (!bal_parse_long(optarg, 1, 60000, &v))
                 return usage_error("--timeout '%s': expected 1..60000 ms", optarg);
@@ -577,7 +718,10 @@ int main(int argc, char **argv)
             s.retries = (int)v;
             break;
         case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("balctl, protocol %u\n", BAL_PROTO_VERSION); return EXIT_OK;
+        case 'V':
+            printf("balctl %s (build %s, link protocol %u)\n", BAL_TOOL_VERSION, BAL_GIT_HASH,
+                   BAL_PROTO_VERSION);
+            return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
     }

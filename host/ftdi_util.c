@@ -51,14 +51,27 @@ size_t bal_ftdi_strip_status(const uint8_t *in, size_t n, size_t packet_size, ui
     return o;
 }
 
+bool bal_ftdi_may_be_ours(const struct bal_ftdi_board *b)
+{
+    return !b->can_open ||
+           !strncmp(b->product, BAL_FTDI_PRODUCT_PREFIX, strlen(BAL_FTDI_PRODUCT_PREFIX));
+}
+
 int bal_ftdi_choose(const struct bal_ftdi_board *boards, size_t n, const char *serial)
 {
-    if (n == 0)
-        return BAL_FTDI_NONE;
-    if (!serial)
-        return n == 1 ? 0 : BAL_FTDI_SEVERAL;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(boards[i].serial, serial))
-            return (int)i;
-    return BAL_FTDI_NOT_FOUND;
+    if (serial) {
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(boards[i].serial, serial))
+                return (int)i;
+        return n ? BAL_FTDI_NOT_FOUND : BAL_FTDI_NONE;
+    }
+    int found = BAL_FTDI_NONE;
+    for (size_t i = 0; i < n; i++) {
+        if (!bal_ftdi_may_be_ours(&boards[i]))
+            continue;
+        if (found >= 0)
+            return BAL_FTDI_SEVERAL;
+        found = (int)i;
+    }
+    return found;
 }

@@ -44,7 +44,15 @@ struct bal_ftdi_board {
     char serial[64];   /* "" when it could not be read */
     bool can_open;     /* false: no permission */
     int bus, address;
+    char product[64];  /* the USB product string; "" when it could not be read */
 };
+
+/* The iCEBreaker's FT2232H names itself "iCEBreaker V1.0e" (the revision varies). */
+#define BAL_FTDI_PRODUCT_PREFIX "iCEBreaker"
+
+/* Whether a board may be this project's: an iCEBreaker by its product string, or a board whose
+ * strings could not be read (no permission yet: the error must say so rather than hide it). */
+bool bal_ftdi_may_be_ours(const struct bal_ftdi_board *b);
 
 enum bal_ftdi_choice {
     BAL_FTDI_NONE = -1,      /* no board */
@@ -52,7 +60,9 @@ enum bal_ftdi_choice {
     BAL_FTDI_NOT_FOUND = -3, /* no board has that serial */
 };
 
-/* Index of the board to use, or a bal_ftdi_choice. */
+/* Index of the board to use, or a bal_ftdi_choice. With a serial, the board with exactly that
+ * serial, whatever it calls itself (the user named it); without, the only board that may be
+ * ours: other FT2232H devices (JTAG adapters, other boards) are never touched. */
 int bal_ftdi_choose(const struct bal_ftdi_board *boards, size_t n, const char *serial);
 
 /* Every FT2232H on the bus; returns the count or a negative bal_err with err filled. */

@@ -21,13 +21,15 @@ struct bal_link {
     int retries;    /* attempts after the first */
     uint8_t seq;
     unsigned last_status; /* device status of the last request */
+    uint32_t version;     /* the device's VERSION register, read at session start */
     struct bal_link_stats stats;
     struct bal_slip_decoder dec;
-    char error[256];
+    char error[512];
 };
 
-/* Starts a session: a NOP with a fresh sequence number, so that the device's duplicate cache
- * can never mistake this session's first write for a retry of the previous session's last. */
+/* Starts a session: a NOP with a fresh sequence number (which also makes the device forget its
+ * last write, so that this session's first write is never taken for a retry), then ID and
+ * VERSION: a peer that is not a balanced device speaking this protocol is BAL_ERR_PROTO. */
 int bal_link_start(struct bal_link *l, struct bal_transport *t, int timeout_ms, int retries);
 
 int bal_nop(struct bal_link *l);

@@ -35,6 +35,13 @@ struct bal_transport {
 /* Opens "sim:PATH", "usb" or "usb:SERIAL". On failure returns NULL and fills err. */
 struct bal_transport *bal_transport_open(const char *spec, char *err, size_t errlen, int *code);
 
+/* balsim greets each client with one line before the first UART byte: the ready line, or the
+ * busy prefix and a reason (it serves one client at a time). */
+#define BAL_SIM_READY "balsim ready"
+#define BAL_SIM_BUSY "balsim busy: "
+#define BAL_SIM_GREETING_MAX 200
+#define BAL_SIM_GREETING_MS 3000
+
 struct bal_transport *bal_sim_open(const char *path, char *err, size_t errlen, int *code);
 struct bal_transport *bal_ftdi_open(const char *serial, char *err, size_t errlen, int *code);
 

@@ -53,6 +53,7 @@ static void read_serial(libusb_device *dev, const struct libusb_device_descripto
     b->bus = libusb_get_bus_number(dev);
     b->address = libusb_get_device_address(dev);
     b->serial[0] = 0;
+    b->product[0] = 0;
     b->can_open = libusb_open(dev, &h) == 0;
     if (!b->can_open)
         return;
@@ -60,6 +61,10 @@ static void read_serial(libusb_device *dev, const struct libusb_device_descripto
         libusb_get_string_descriptor_ascii(h, dd->iSerialNumber, (unsigned char *)b->serial,
                                            sizeof b->serial) < 0)
         b->serial[0] = 0;
+    if (dd->iProduct &&
+        libusb_get_string_descriptor_ascii(h, dd->iProduct, (unsigned char *)b->product,
+                                           sizeof b->product) < 0)
+        b->product[0] = 0;
     libusb_close(h);
 }
 
@@ -187,7 +192,13 @@ static void explain_choice(int choice, const struct bal_ftdi_board *b, int n, co
                            char *err, size_t errlen)
 {
     if (choice == BAL_FTDI_NONE) {
-        snprintf(err, errlen, "usb: no FT2232H board (0403:6010) found - is the board plugged in?");
+        int o = snprintf(err, errlen, "usb: no iCEBreaker (FT2232H 0403:6010, product '%s...') "
+                         "found - is the board plugged in?", BAL_FTDI_PRODUCT_PREFIX);
+        for (int i = 0; i < n && o >= 0 && (size_t)o < errlen; i++)
+            o += snprintf(err + o, errlen - (size_t)o, "%s %s '%s'",
+                          i ? "," : " Other FT2232H left alone (name one with --device "
+                                    "usb:SERIAL to use it):",
+                          b[i].serial[0] ? b[i].serial : "?", b[i].product);
         return;
     }
     int o = choice == BAL_FTDI_SEVERAL

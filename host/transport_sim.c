@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "transport.h"
+#include "util.h"
 
 struct sim_transport {
     struct bal_transport base;
@@ -68,6 +69,47 @@ static void sim_close(struct bal_transport *t)
 
 static const struct bal_transport_ops sim_ops = {sim_write, sim_read, sim_close};
 
+/* Reads balsim's one-line greeting, byte by byte so that no UART byte after it is taken. */
+static int read_greeting(int fd, char *line, size_t cap)
+{
+    size_t n = 0;
+    int64_t deadline = bal_now_ms() + BAL_SIM_GREETING_MS;
+    while (n + 1 < cap) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int64_t left = deadline - bal_now_ms();
+        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            break;
+        char ch;
+        if (recv(fd, &ch, 1, 0) != 1)
+            break;
+        if (ch == '\n') {
+            line[n] = 0;
+            return 0;
+        }
+        line[n++] = ch;
+    }
+    line[n] = 0;
+    return -1;
+}
+
+/* Whether the peer is a balsim that will serve us; fills err and code when not. */
+static bool greeted(int fd, const char *path, char *err, size_t errlen, int *code)
+{
+    char line[BAL_SIM_GREETING_MAX + 1];
+    bool complete = read_greeting(fd, line, sizeof line) == 0;
+    if (complete && !strcmp(line, BAL_SIM_READY))
+        return true;
+    if (complete && !strncmp(line, BAL_SIM_BUSY, strlen(BAL_SIM_BUSY))) {
+        snprintf(err, errlen, "sim:%s: balsim is busy: %s", path, line + strlen(BAL_SIM_BUSY));
+        *code = BAL_ERR_NODEV;
+        return false;
+    }
+    snprintf(err, errlen, "sim:%s: the peer is not balsim (no greeting within %d ms)", path,
+             BAL_SIM_GREETING_MS);
+    *code = BAL_ERR_PROTO;
+    return false;
+}
+
 struct bal_transport *bal_sim_open(const char *path, char *err, size_t errlen, int *code)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -86,6 +128,10 @@ struct bal_transport *bal_sim_open(const char *path, char *err, size_t errlen, i
         if (fd >= 0)
             close(fd);
         *code = BAL_ERR_NODEV;
+        return NULL;
+    }
+    if (!greeted(fd, path, err, errlen, code)) {
+        close(fd);
         return NULL;
     }
     struct sim_transport *s = calloc(1, sizeof *s);

@@ -1,7 +1,9 @@
 #define _GNU_SOURCE
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/random.h>
 #include <time.h>
@@ -26,14 +28,26 @@ void bal_sleep_ms(int ms)
         ;
 }
 
-bool bal_parse_u32(const char *s, uint32_t *out)
+/* Decimal, or hex after 0x: a leading zero is not octal ("010" is ten). */
+static bool parse_digits(const char *s, unsigned long long *v)
 {
     char *end;
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    int base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (!isxdigit((unsigned char)*s) || (base == 10 && !isdigit((unsigned char)*s)))
         return false;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || *end || v > 0xFFFFFFFFull)
+    *v = strtoull(s, &end, base);
+    return !errno && !*end;
+}
+
+bool bal_parse_u32(const char *s, uint32_t *out)
+{
+    unsigned long long v;
+    if (!s || !parse_digits(s, &v) || v > 0xFFFFFFFFull)
         return false;
     *out = (uint32_t)v;
     return true;
@@ -41,14 +55,14 @@ bool bal_parse_u32(const char *s, uint32_t *out)
 
 bool bal_parse_long(const char *s, long min, long max, long *out)
 {
-    char *end;
-    if (!s || !*s || *s == ' ')
+    unsigned long long v;
+    bool neg = s && *s == '-';
+    if (!s || !parse_digits(s + neg, &v) || v > (unsigned long long)LONG_MAX)
         return false;
-    errno = 0;
-    long v = strtol(s, &end, 0);
-    if (errno || *end || v < min || v > max)
+    long sv = neg ? -(long)v : (long)v;
+    if (sv < min || sv > max)
         return false;
-    *out = v;
+    *out = sv;
     return true;
 }
 

@@ -9,7 +9,8 @@ int64_t bal_now_ms(void);
 int64_t bal_now_us(void);
 void bal_sleep_ms(int ms);
 
-/* Strict whole-string parses: no sign surprises, no trailing junk, range checked. */
+/* Strict whole-string parses: decimal or 0x-hex (a leading zero is not octal), no trailing
+ * junk, no spaces, range checked; only bal_parse_long takes a minus sign. */
 bool bal_parse_u32(const char *s, uint32_t *out);
 bool bal_parse_long(const char *s, long min, long max, long *out);
 

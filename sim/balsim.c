@@ -20,6 +20,7 @@
 
 #include "proto.h"
 #include "simhost.h"
+#include "transport.h"
 #include "util.h"
 
 /* After the last bit on either line, keep simulating this long (~2.7 ms): longer than the
@@ -45,12 +46,25 @@ static void usage(FILE *f)
             "Runs the simulated FPGA and serves its control UART on a Unix socket for balctl\n"
             "(balctl --device sim:PATH ...).\n\n"
             "  --socket PATH       Unix socket to listen on (replaced if stale)\n"
-            "  --seconds S         stop after S simulated seconds (0.001..3600; default: never)\n"
+            "  --seconds S         stop after S seconds (0.001..3600; default: never): simulated\n"
+            "                      time, plus real time spent idle with nothing to simulate\n"
             "  --baud-error PCT    host UART rate error in percent (-5..5; default 0)\n"
             "  --seed N            seed for --random-init (default 1)\n"
             "  --random-init       start every register at a random value (as real silicon may)\n"
             "  --quiet             no progress messages\n"
             "  -h, --help          this text\n");
+}
+
+/* Whether a process accepts connections on the socket at path right now. */
+static bool socket_is_live(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool live = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+    if (fd >= 0)
+        close(fd);
+    return live;
 }
 
 static int listen_on(const char *path)
@@ -67,7 +81,13 @@ static int listen_on(const char *path)
             fprintf(stderr, "balsim: %s exists and is not a socket; not replacing it\n", path);
             return -1;
         }
-        unlink(path);
+        if (socket_is_live(path)) {
+            fprintf(stderr, "balsim: %s is served by a running process (another balsim?); "
+                            "not taking it over: stop that one or choose another --socket\n",
+                    path);
+            return -1;
+        }
+        unlink(path); /* stale: left by a balsim that died */
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 4) < 0) {
@@ -77,6 +97,14 @@ static int listen_on(const char *path)
         return -1;
     }
     return fd;
+}
+
+static void send_line(int fd, const char *a, const char *b)
+{
+    char line[BAL_SIM_GREETING_MAX + 2];
+    int n = snprintf(line, sizeof line, "%s%s\n", a, b);
+    if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
+        return; /* the client left already: nothing to tell */
 }
 
 struct server {
@@ -101,10 +129,18 @@ static void pump_sockets(struct server *s, int timeout_ms)
     int n = s->client_fd >= 0 ? 2 : 1;
     if (poll(p, (nfds_t)n, timeout_ms) <= 0)
         return;
-    if (s->client_fd < 0 && (p[0].revents & POLLIN)) {
-        s->client_fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-        if (s->client_fd >= 0 && !s->quiet)
-            fprintf(stderr, "balsim: client connected\n");
+    if (p[0].revents & POLLIN) {
+        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0 && s->client_fd >= 0) {
+            /* one UART, one host: tell the newcomer instead of mixing two byte streams */
+            send_line(fd, BAL_SIM_BUSY, "serving another client; try again when it is done");
+            close(fd);
+        } else if (fd >= 0) {
+            s->client_fd = fd;
+            send_line(fd, BAL_SIM_READY, "");
+            if (!s->quiet)
+                fprintf(stderr, "balsim: client connected\n");
+        }
     }
     if (n == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
         uint8_t buf[4096];
@@ -200,12 +236,18 @@ int main(int argc, char **argv)
     if (!quiet)
         fprintf(stderr, "balsim: serving the simulated FPGA on %s\n", path);
 
-    while (!stop_requested && bm_cycles(s.sim->model) < limit) {
+    /* Simulated time stands still while idle: idle real time counts against --seconds too,
+     * so a run that no client drives still ends. */
+    uint64_t idle_cycles = 0;
+    while (!stop_requested && bm_cycles(s.sim->model) + idle_cycles < limit) {
         bool line_busy = !simhost_lines_idle(s.sim);
         bool in_grace = bm_cycles(s.sim->model) - s.sim->last_activity < GRACE_CYCLES;
         int wait_ms = line_busy ? 0 : s.mid_frame ? MID_FRAME_WAIT_MS : in_grace ? 0 : 200;
         bool was_mid_frame = s.mid_frame;
+        int64_t t0 = bal_now_us();
         pump_sockets(&s, wait_ms);
+        if (wait_ms)
+            idle_cycles += (uint64_t)((double)(bal_now_us() - t0) * 1e-6 * bm_sysclk_hz());
         line_busy = !simhost_lines_idle(s.sim);
         if (!line_busy && !in_grace && !s.mid_frame)
             continue; /* nothing to simulate: wait on the sockets again */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "fakepeer.h"
 #include "proto.h"
 #include "util.h"
 
@@ -19,6 +20,7 @@ static char dev_arg[128];
 static pid_t sim_pid;
 
 static char out[1 << 20], err[1 << 16];
+static const char *stdin_override; /* a path to give balctl as standard input instead */
 
 static void slurp(const char *path, char *buf, size_t cap)
 {
@@ -51,7 +53,7 @@ static int balctl(const char *input, ...)
     fclose(f);
     pid_t pid = fork();
     if (pid == 0) {
-        int in = open(in_path, O_RDONLY), o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+        int in = open(stdin_override ? stdin_override : in_path, O_RDONLY), o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
             e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(in, 0), dup2(o, 1), dup2(e, 2);
         execv(argv[0], (char *const *)argv);
@@ -230,6 +232,248 @@ static void test_ping(void)
     CHECK(strstr(out, "\"retries\":0") != NULL);
 }
 
+/* ---- peers that are not balanced devices: exit 5 (or 4 for silence), and say why */
+
+static char fake_path[108];
+
+static int balctl_fake(enum fakepeer_kind kind, const char *timeout)
+{
+    char dev[128];
+    snprintf(fake_path, sizeof fake_path, "/tmp/balanced-fake-%d.sock", getpid());
+    snprintf(dev, sizeof dev, "sim:%s", fake_path);
+    pid_t pid = fakepeer_start(kind, fake_path);
+    CHECK(pid > 0);
+    int rc = balctl(NULL, "-d", dev, "--timeout", timeout, "--retries", "2", "info", NULL);
+    fakepeer_stop(pid, fake_path);
+    return rc;
+}
+
+static void test_peers_not_balanced(void)
+{
+    CHECK_EQ(balctl_fake(FAKE_ECHO, "100"), 5);
+    CHECK(strstr(err, "not a balanced device") != NULL);
+    CHECK_EQ(balctl_fake(FAKE_WRONG_ID, "100"), 5);
+    CHECK(strstr(err, "0x12345678") != NULL && strstr(err, "not a balanced device") != NULL);
+    CHECK_EQ(balctl_fake(FAKE_NEW_PROTO, "100"), 5);
+    CHECK(strstr(err, "protocol 2") != NULL);
+    CHECK_EQ(balctl_fake(FAKE_BAD_STATUS, "100"), 5);
+    CHECK(strstr(err, "unknown status") != NULL);
+    CHECK_EQ(balctl_fake(FAKE_GARBAGE, "100"), 5);
+    CHECK(strstr(err, "damaged replies") != NULL);
+    CHECK_EQ(balctl_fake(FAKE_NO_GREETING, "100"), 5);
+    CHECK(strstr(err, "not balsim") != NULL);
+    /* silence is not a protocol error: no reply, with a hint at baud rate and cabling */
+    CHECK_EQ(balctl_fake(FAKE_SILENT, "100"), 4);
+    CHECK(strstr(err, "no reply") != NULL && strstr(err, "baud") != NULL);
+    CHECK(strchr(err, '\n') == err + strlen(err) - 1); /* one line */
+}
+
+static void test_busy_obeys_timeout(void)
+{
+    /* one attempt, no retries: only the timeout can keep balctl asking */
+    int64_t t0 = bal_now_ms();
+    CHECK_EQ(balctl_fake(FAKE_BUSY, "400"), 4);
+    int64_t ms = bal_now_ms() - t0;
+    CHECK(strstr(err, "busy for 400 ms") != NULL);
+    CHECK(ms >= 400);
+    CHECK(ms < 10000);
+}
+
+/* ---- balsim: one client at a time, its socket, its time bound */
+
+static void test_balsim_second_client_told(void)
+{
+    int fd = connect_sim(); /* holds the line */
+    REQUIRE(fd >= 0);
+    char greeting[64] = {0};
+    CHECK(recv(fd, greeting, sizeof greeting - 1, 0) > 0);
+    CHECK(strncmp(greeting, "balsim ready", 12) == 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "info", NULL), 3);
+    CHECK(strstr(err, "serving another client") != NULL);
+    close(fd);
+    bal_sleep_ms(300); /* balsim notices the first client left */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "ping", "1", NULL), 0);
+}
+
+static int wait_exit(pid_t pid, int ms)
+{
+    int status;
+    for (int t = 0; t < ms; t += 10) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+        bal_sleep_ms(10);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -1;
+}
+
+static pid_t spawn_balsim(const char *path, const char *seconds, const char *err_path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(e, 2);
+        if (seconds)
+            execl("build/balsim", "build/balsim", "--socket", path, "--seconds", seconds,
+                  (char *)NULL);
+        else
+            execl("build/balsim", "build/balsim", "--socket", path, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static void test_balsim_keeps_live_socket(void)
+{
+    /* a second balsim on the running one's socket refuses, and the first goes on serving */
+    pid_t pid = spawn_balsim(sock_path, NULL, "build/e2e-balsim2.err");
+    CHECK_EQ(wait_exit(pid, 10000), 3);
+    slurp("build/e2e-balsim2.err", err, sizeof err);
+    CHECK(strstr(err, "not taking it over") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "ping", "1", NULL), 0);
+    unlink("build/e2e-balsim2.err");
+}
+
+static void test_balsim_seconds_bounds_idle_run(void)
+{
+    char path[108];
+    snprintf(path, sizeof path, "/tmp/balanced-e2e-idle-%d.sock", getpid());
+    int64_t t0 = bal_now_ms();
+    pid_t pid = spawn_balsim(path, "0.5", "build/e2e-idle.err");
+    CHECK_EQ(wait_exit(pid, 20000), 0); /* nobody drives it: it still stops */
+    CHECK(bal_now_ms() - t0 >= 400);
+    CHECK(access(path, F_OK) != 0); /* and removes its socket */
+    unlink("build/e2e-idle.err");
+}
+
+/* ---- balctl as scripts use it */
+
+static void test_numbers_decimal_or_hex(void)
+{
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "write", "SCRATCH", "010", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "reg", "read", "SCRATCH", NULL), 0);
+    CHECK(strstr(out, "\"value\":10}") != NULL); /* not octal 8 */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "write", "0x00C", "0x10", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "reg", "read", "012", NULL), 0);
+    CHECK(strstr(out, "\"value\":16}") != NULL); /* address 012 is twelve, SCRATCH */
+    const char *nodev = "sim:/nonexistent/balanced.sock";
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "write", "SCRATCH", "0x", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "write", "SCRATCH", "08x", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "write", "SCRATCH", " 8", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "write", "SCRATCH", "-1", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "ping", "1e3", NULL), 2);
+}
+
+static void test_json_per_line_and_errors(void)
+{
+    /* --json on one line only; the failing line prints an error document too */
+    CHECK_EQ(balctl("reg read SCRATCH --json\nreg read SCRATCH\nreg write CTRL 4 --json\n", "-d",
+                    dev_arg, "-", NULL), 6);
+    char *first = out, *second = strchr(out, '\n');
+    REQUIRE(second != NULL);
+    CHECK(strncmp(first, "[{\"addr\":12", 11) == 0);
+    CHECK(strncmp(second + 1, "0x000C", 6) == 0);
+    CHECK(strstr(out, "{\"error\":{\"exit\":6,\"kind\":\"device\",\"message\":\"device answered "
+                      "BAD_VALUE") != NULL);
+    /* usage and no-device errors as JSON, with nothing else on stdout */
+    CHECK_EQ(balctl(NULL, "--json", "-d", "sim:/nonexistent/x.sock", "reg", "read", "NOPE", NULL), 2);
+    CHECK(strncmp(out, "{\"error\":{\"exit\":2,\"kind\":\"usage\"", 33) == 0);
+    CHECK_EQ(balctl(NULL, "-d", "sim:/nonexistent/x.sock", "info", "--json", NULL), 3);
+    CHECK(strncmp(out, "{\"error\":{\"exit\":3,\"kind\":\"no_device\"", 37) == 0);
+}
+
+static void test_block_writes_from_scripts_and_files(void)
+{
+    static char script[8192], file_text[8192];
+    size_t n = (size_t)snprintf(script, sizeof script, "reg write SCRATCH_RAM");
+    size_t fn = 0;
+    for (unsigned i = 0; i < BAL_MAX_WORDS; i++) {
+        n += (size_t)snprintf(script + n, sizeof script - n, " 0x%08X", 0xC0DB0000u + i);
+        fn += (size_t)snprintf(file_text + fn, sizeof file_text - fn, "%s%u", i % 8 ? ", " : "\n# row\n",
+                               1000u + i);
+    }
+    snprintf(script + n, sizeof script - n, "\nreg read SCRATCH_RAM+255\n");
+    CHECK(n > 2800); /* 256 hex words on one line */
+    CHECK_EQ(balctl(script, "-d", dev_arg, "-", NULL), 0);
+    CHECK(strstr(out, "0xC0DB00FF") != NULL);
+    /* reg load */
+    const char *path = "build/e2e-block.txt";
+    FILE *f = fopen(path, "w");
+    fputs(file_text, f);
+    fclose(f);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "reg", "load", "SCRATCH_RAM", path, NULL), 0);
+    CHECK(strstr(out, "\"written\":256") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "reg", "read", "SCRATCH_RAM+200", NULL), 0);
+    CHECK(strstr(out, "\"value\":1200}") != NULL);
+    /* a block write past the block's end, or a malformed file: refused before any I/O */
+    const char *nodev = "sim:/nonexistent/balanced.sock";
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "load", "SCRATCH_RAM+1", path, NULL), 2);
+    CHECK(strstr(err, "past the end of SCRATCH_RAM") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "write", "0x1FF", "1", "2", NULL), 2);
+    CHECK(strstr(err, "past the end of SCRATCH_RAM") != NULL);
+    f = fopen(path, "w");
+    fputs("1 2 three\n", f);
+    fclose(f);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "load", "SCRATCH_RAM", path, NULL), 2);
+    CHECK(strstr(err, ":1: 'three'") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "reg", "load", "SCRATCH_RAM", "build/nonexistent", NULL), 2);
+    unlink(path);
+}
+
+static void test_stdin_read_error(void)
+{
+    stdin_override = "build"; /* a directory: reading it fails with EISDIR */
+    int rc = balctl(NULL, "-d", dev_arg, "-", NULL);
+    stdin_override = NULL;
+    CHECK_EQ(rc, 4);
+    CHECK(strstr(err, "read error") != NULL);
+}
+
+static void test_version(void)
+{
+    CHECK_EQ(balctl(NULL, "--version", NULL), 0);
+    CHECK(strncmp(out, "balctl ", 7) == 0);
+    CHECK(strstr(out, "(build ") != NULL && strstr(out, "link protocol 1") != NULL);
+    CHECK(strstr(out, "build unknown") == NULL);
+}
+
+/* The lost write of issue 12: a bad frame, then LINK_CLEAR from a new balctl session, then
+ * the counter is read. With the old duplicate memory, a session whose random seq repeated the
+ * last one's took its write for a retry about once in 256 runs. */
+static void test_no_write_lost(void)
+{
+    uint8_t frame[BAL_FRAME_MAX], wire[BAL_WIRE_MAX], buf[256];
+    struct bal_request rq = {0, BAL_OP_NOP, 0, 0, NULL};
+    int lost = 0, runs = 10000, failures = 0;
+    int64_t t0 = bal_now_ms();
+    for (int i = 0; i < runs && failures < 5; i++) {
+        rq.seq = (uint8_t)i;
+        size_t n = bal_build_request(&rq, frame);
+        frame[n - 1] ^= 0x5A; /* bad CRC */
+        size_t wn = bal_slip_encode(frame, n, wire);
+        int fd = connect_sim();
+        if (fd < 0 || recv(fd, buf, sizeof buf, 0) <= 0 || write(fd, wire, wn) != (ssize_t)wn ||
+            recv(fd, buf, sizeof buf, 0) <= 0) { /* the BAD_CRC answer: the frame was judged */
+            failures++;
+            if (fd >= 0)
+                close(fd);
+            continue;
+        }
+        close(fd);
+        int rc = balctl("reg write LINK_CLEAR 1\nreg read LINK_CRC_ERRORS\n", "-d", dev_arg, "-",
+                        NULL);
+        if (rc != 0)
+            failures++;
+        else if (!strstr(out, "0x00000000"))
+            lost++;
+    }
+    CHECK_EQ(failures, 0);
+    CHECK_EQ(lost, 0);
+    printf("MEASURE lost-write loop: %d of %d writes lost (%lld ms)\n", lost, runs,
+           (long long)(bal_now_ms() - t0));
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -245,6 +489,17 @@ int main(void)
     RUN(test_no_device);
     RUN(test_device_refusals);
     RUN(test_ping);
+    RUN(test_peers_not_balanced);
+    RUN(test_busy_obeys_timeout);
+    RUN(test_balsim_second_client_told);
+    RUN(test_balsim_keeps_live_socket);
+    RUN(test_balsim_seconds_bounds_idle_run);
+    RUN(test_numbers_decimal_or_hex);
+    RUN(test_json_per_line_and_errors);
+    RUN(test_block_writes_from_scripts_and_files);
+    RUN(test_stdin_read_error);
+    RUN(test_version);
+    RUN(test_no_write_lost);
     stop_balsim();
     return test_summary();
 }

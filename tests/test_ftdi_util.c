@@ -57,7 +57,12 @@ static void test_strip_status(void)
 
 static void test_choose_board(void)
 {
-    struct bal_ftdi_board b[3] = {{"FT1ABC", true, 1, 4}, {"FT2DEF", true, 1, 5}, {"", false, 2, 7}};
+    struct bal_ftdi_board b[4] = {
+        {"FT1ABC", true, 1, 4, "iCEBreaker V1.0e"},
+        {"FT2DEF", true, 1, 5, "iCEBreaker V1.0d"},
+        {"FTJTAG", true, 1, 6, "Dual RS232-HS"}, /* another FT2232H: a JTAG adapter */
+        {"", false, 2, 7, ""},                   /* no permission: cannot tell */
+    };
     CHECK_EQ(bal_ftdi_choose(b, 0, NULL), BAL_FTDI_NONE);
     CHECK_EQ(bal_ftdi_choose(b, 0, "FT1ABC"), BAL_FTDI_NONE);
     CHECK_EQ(bal_ftdi_choose(b, 1, NULL), 0);
@@ -65,6 +70,14 @@ static void test_choose_board(void)
     CHECK_EQ(bal_ftdi_choose(b, 3, "FT2DEF"), 1);
     CHECK_EQ(bal_ftdi_choose(b, 3, "FT9XYZ"), BAL_FTDI_NOT_FOUND);
     CHECK_EQ(bal_ftdi_choose(b, 3, "ft2def"), BAL_FTDI_NOT_FOUND); /* serials are exact */
+    /* the JTAG adapter is never taken unless named */
+    CHECK_EQ(bal_ftdi_choose(b + 2, 1, NULL), BAL_FTDI_NONE);
+    CHECK_EQ(bal_ftdi_choose(b + 1, 2, NULL), 0);
+    CHECK_EQ(bal_ftdi_choose(b, 3, "FTJTAG"), 2);
+    CHECK(!bal_ftdi_may_be_ours(&b[2]));
+    /* a board we cannot read may be ours: chosen, so that the permission error is shown */
+    CHECK_EQ(bal_ftdi_choose(b + 2, 2, NULL), 1);
+    CHECK(bal_ftdi_may_be_ours(&b[3]));
 }
 
 int main(void)

@@ -239,6 +239,8 @@ static void test_link_retries_under_faults(void)
             shadow[k] = v;
             ok++;
         } else {
+            if (!failed)
+                fprintf(stderr, "  write %d failed: %s\n", i, l.error);
             failed++;
         }
     }
@@ -263,7 +265,7 @@ static void test_link_gives_up(void)
     l.retries = 3;
     CHECK_EQ(bal_nop(&l), BAL_ERR_IO);
     CHECK_EQ(l.stats.timeouts, 4);
-    CHECK(strstr(l.error, "no valid reply") != NULL);
+    CHECK(strstr(l.error, "no reply") != NULL);
 }
 
 int main(void)
