@@ -122,6 +122,13 @@ static void drop_client(struct server *s)
     s->mid_frame = false;
 }
 
+/* Whether the current client has closed its end, unread bytes or not. */
+static bool client_hung_up(const struct server *s)
+{
+    struct pollfd p = {s->client_fd, POLLRDHUP, 0};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 /* Waits for sockets up to timeout_ms and moves bytes from the client onto the line. */
 static void pump_sockets(struct server *s, int timeout_ms)
 {
@@ -131,6 +138,8 @@ static void pump_sockets(struct server *s, int timeout_ms)
         return;
     if (p[0].revents & POLLIN) {
         int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0 && s->client_fd >= 0 && client_hung_up(s))
+            drop_client(s); /* it left before we read its end of file: the line is free */
         if (fd >= 0 && s->client_fd >= 0) {
             /* one UART, one host: tell the newcomer instead of mixing two byte streams */
             send_line(fd, BAL_SIM_BUSY, "serving another client; try again when it is done");
