@@ -89,14 +89,14 @@ static int gave_up(struct bal_link *l, const struct attempt_log *log)
     if (log->damaged || log->bytes) {
         snprintf(l->error, sizeof l->error,
                  "%s sent %zu bytes (%u damaged replies) and no valid reply in %d attempts: not "
-                 "a balanced device, or the line is corrupted (baud rate 3000000 8N1?)",
-                 l->t->name, log->bytes, log->damaged, l->retries + 1);
+                 "a balanced device, or the line is corrupted (baud rate %u 8N1?)",
+                 l->t->name, log->bytes, log->damaged, l->retries + 1, BAL_BAUD);
         return BAL_ERR_PROTO;
     }
     snprintf(l->error, sizeof l->error,
              "no reply from %s after %d attempts of %d ms: is the FPGA programmed with this "
-             "project's bitstream, and is its UART on FT2232H interface B (3000000 baud)?",
-             l->t->name, l->retries + 1, l->timeout_ms);
+             "project's bitstream, and is its UART on FT2232H interface B (%u baud)?",
+             l->t->name, l->retries + 1, l->timeout_ms, BAL_BAUD);
     return BAL_ERR_IO;
 }
 

@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "ftdi_util.h"
+#include "regmap.h"
 #include "transport.h"
 #include "util.h"
 
-#define LINK_BAUD 3000000u
+#define LINK_BAUD BAL_BAUD
 #define CTRL_TIMEOUT_MS 1000
 #define WRITE_TIMEOUT_MS 1000
 #define MAX_BOARDS 16

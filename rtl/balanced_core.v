@@ -1,10 +1,12 @@
-// Everything behind the pins and the PLL: the control link (UART, framing, executor) and the
-// register file. One system clock; every rate below it is a strobe.
+// Everything behind the pins and the PLL: the control link (UART, framing, executor), the
+// register bus with its decoder and targets, and the shared millisecond tick. One system clock;
+// every rate below it is a strobe. The audio path (rtl/audio/) plugs in as more bus targets.
 `default_nettype none
+`include "regmap_defs.vh"
 
 module balanced_core #(
-    parameter integer SYS_CLK_HZ = 49152000,
-    parameter integer BAUD       = 3000000,
+    parameter integer SYS_CLK_HZ = `BAL_SYSCLK_EXACT_HZ,
+    parameter integer BAUD       = `BAL_BAUD,
     parameter integer TIMEOUT_MS = 2,
     parameter [31:0]  BUILD_HASH = 32'h0,
     parameter integer CLK_EXACT  = 1
@@ -24,6 +26,15 @@ module balanced_core #(
     localparam integer MAX_WORDS = BAL_MAX_WORDS;
     localparam integer WORD_AW   = $clog2(MAX_WORDS);
     localparam integer LEN_W     = $clog2(8 + 4 * MAX_WORDS + 1);
+
+    wire ms;
+    ms_tick #(
+        .SYS_CLK_HZ (SYS_CLK_HZ)
+    ) u_ms (
+        .clk  (clk),
+        .rst  (rst),
+        .tick (ms)
+    );
 
     // ---- UART receive into a FIFO, so a frame held for execution never loses bytes
     wire [7:0] rx_byte;
@@ -67,12 +78,11 @@ module balanced_core #(
     wire                ev_frame_err, ev_timeout;
     link_rx #(
         .MAX_WORDS      (MAX_WORDS),
-        .TIMEOUT_CYCLES (SYS_CLK_HZ / 1000 * TIMEOUT_MS),
-        .LEN_W          (LEN_W),
-        .WORD_AW        (WORD_AW)
+        .TIMEOUT_MS     (TIMEOUT_MS)
     ) u_link_rx (
         .clk            (clk),
         .rst            (rst),
+        .ms_tick        (ms),
         .in_data        (fifo_byte),
         .in_valid       (fifo_valid),
         .in_ready       (fifo_ready),
@@ -91,16 +101,16 @@ module balanced_core #(
         .ev_timeout     (ev_timeout)
     );
 
-    wire [15:0] bus_addr;
-    wire [31:0] bus_wdata, bus_rdata;
-    wire        bus_we, bus_rd_ok, bus_wr_ok, bus_value_ok;
+    // register bus, master side
+    wire        m_req, m_ack;
+    wire [1:0]  m_op, m_resp;
+    wire [15:0] m_addr;
+    wire [31:0] m_wdata, m_rdata;
     wire [7:0]  resp_data;
     wire        resp_valid, resp_last, resp_ack;
     wire        ev_frame_ok, ev_crc_err, ev_duplicate;
     link_exec #(
-        .MAX_WORDS      (MAX_WORDS),
-        .LEN_W          (LEN_W),
-        .WORD_AW        (WORD_AW)
+        .MAX_WORDS      (MAX_WORDS)
     ) u_link_exec (
         .clk            (clk),
         .rst            (rst),
@@ -115,13 +125,13 @@ module balanced_core #(
         .f_len          (f_len),
         .buf_raddr      (buf_raddr),
         .buf_rdata      (buf_rdata),
-        .bus_addr       (bus_addr),
-        .bus_wdata      (bus_wdata),
-        .bus_we         (bus_we),
-        .bus_rdata      (bus_rdata),
-        .bus_rd_ok      (bus_rd_ok),
-        .bus_wr_ok      (bus_wr_ok),
-        .bus_value_ok   (bus_value_ok),
+        .bus_req        (m_req),
+        .bus_op         (m_op),
+        .bus_addr       (m_addr),
+        .bus_wdata      (m_wdata),
+        .bus_ack        (m_ack),
+        .bus_resp       (m_resp),
+        .bus_rdata      (m_rdata),
         .out_data       (resp_data),
         .out_valid      (resp_valid),
         .out_last       (resp_last),
@@ -157,82 +167,111 @@ module balanced_core #(
         .tx         (uart_tx)
     );
 
-    // ---- link events, registered once here: counters and LEDs hang off flip-flops
-    reg ev_frame_ok_q, ev_crc_err_q, ev_frame_err_q, ev_uart_err_q, ev_overrun_q, ev_timeout_q,
-        ev_duplicate_q, ev_any_err_q;
+    // ---- register bus: decoder and targets. Target 0: system and link registers; 1: scratch.
+    localparam integer NT = 2;
+    localparam [15:0] SYS_BASE = REG_ID;
+    localparam [15:0] SCR_BASE = BLK_SCRATCH_RAM_BASE;
+    localparam integer SCR_AW  = $clog2(BLK_SCRATCH_RAM_SIZE);
+    localparam [4:0]  SCR_AW5  = SCR_AW[4:0];
+    wire [NT-1:0]    t_req, t_ack;
+    wire [NT*2-1:0]  t_resp;
+    wire [NT*32-1:0] t_rdata;
+    reg_decoder #(
+        .NT       (NT),
+        .T_BASE   ({SCR_BASE, SYS_BASE}),
+        .T_AW     ({SCR_AW5, 5'd5})
+    ) u_decoder (
+        .clk      (clk),
+        .rst      (rst),
+        .m_req    (m_req),
+        .m_addr   (m_addr),
+        .m_ack    (m_ack),
+        .m_resp   (m_resp),
+        .m_rdata  (m_rdata),
+        .t_req    (t_req),
+        .t_ack    (t_ack),
+        .t_resp   (t_resp),
+        .t_rdata  (t_rdata)
+    );
+
+    // each target sees the address bits of its own window
+    wire unused_addr_bits = &{1'b0, m_addr[15:SCR_AW]};
+
+    // link events, registered once here: counters and LEDs hang off flip-flops
+    reg [6:0] ev_q;  // LINK_FRAMES .. LINK_DUPLICATES
+    reg       ev_any_err_q;
     always @(posedge clk) begin
-        ev_frame_ok_q  <= ev_frame_ok;
-        ev_crc_err_q   <= ev_crc_err;
-        ev_frame_err_q <= ev_frame_err;
-        ev_uart_err_q  <= rx_frame_err;
-        ev_overrun_q   <= rx_overrun;
-        ev_timeout_q   <= ev_timeout;
-        ev_duplicate_q <= ev_duplicate;
-        ev_any_err_q   <= ev_crc_err_q || ev_frame_err_q || ev_uart_err_q || ev_overrun_q ||
-                          ev_timeout_q;
+        ev_q         <= {ev_duplicate, ev_timeout, rx_overrun, rx_frame_err, ev_frame_err,
+                         ev_crc_err, ev_frame_ok};
+        ev_any_err_q <= ev_crc_err || ev_frame_err || rx_frame_err || rx_overrun || ev_timeout;
     end
 
-    // ---- registers
     wire ctrl_mute, soft_reset, dsp_ready;
-    regfile #(
+    sys_regs #(
         .SYS_CLK_HZ   (SYS_CLK_HZ),
         .BUILD_HASH   (BUILD_HASH),
         .CLK_EXACT    (CLK_EXACT)
-    ) u_regfile (
+    ) u_sys_regs (
         .clk          (clk),
         .rst          (rst),
-        .bus_addr     (bus_addr),
-        .bus_wdata    (bus_wdata),
-        .bus_we       (bus_we),
-        .bus_rdata    (bus_rdata),
-        .bus_rd_ok    (bus_rd_ok),
-        .bus_wr_ok    (bus_wr_ok),
-        .bus_value_ok (bus_value_ok),
+        .ms_tick      (ms),
+        .req          (t_req[0]),
+        .op           (m_op),
+        .addr         (m_addr[4:0]),
+        .wdata        (m_wdata),
+        .ack          (t_ack[0]),
+        .resp         (t_resp[1:0]),
+        .rdata        (t_rdata[31:0]),
         .pll_lock     (pll_lock),
         .dsp_ready    (dsp_ready),
-        .ev_frame_ok  (ev_frame_ok_q),
-        .ev_crc_err   (ev_crc_err_q),
-        .ev_frame_err (ev_frame_err_q),
-        .ev_uart_err  (ev_uart_err_q),
-        .ev_overrun   (ev_overrun_q),
-        .ev_timeout   (ev_timeout_q),
-        .ev_duplicate (ev_duplicate_q),
+        .ev           (ev_q),
         .ctrl_mute    (ctrl_mute),
         .soft_reset   (soft_reset)
     );
 
-    // ---- datapath reset: after a system or soft reset the datapath settles before it plays
-    localparam integer SETTLE_W = 10;
-    reg [SETTLE_W:0] dsp_settle;
+    scratch_ram #(
+        .WORDS  (BLK_SCRATCH_RAM_SIZE)
+    ) u_scratch (
+        .clk    (clk),
+        .req    (t_req[1]),
+        .op     (m_op),
+        .addr   (m_addr[SCR_AW-1:0]),
+        .wdata  (m_wdata),
+        .ack    (t_ack[1]),
+        .resp   (t_resp[3:2]),
+        .rdata  (t_rdata[63:32])
+    );
+
+    // ---- datapath reset: after a system or soft reset the datapath settles (2-3 ms) first
+    reg [1:0] settle;
     always @(posedge clk)
         if (rst || soft_reset)
-            dsp_settle <= {(SETTLE_W + 1){1'b0}};
-        else if (!dsp_settle[SETTLE_W])
-            dsp_settle <= dsp_settle + 1'b1;
-    assign dsp_ready = dsp_settle[SETTLE_W];
+            settle <= 2'd0;
+        else if (ms && settle != 2'd3)
+            settle <= settle + 2'd1;
+    assign dsp_ready = settle == 2'd3;
 
-    // ---- LEDs: green while ready (dark for a moment at each frame), red for link errors
-    localparam integer BLINK_W = $clog2(SYS_CLK_HZ / 20);  // about 50 ms
-    reg [BLINK_W:0] err_blink, act_blink;
+    // ---- LEDs: green while ready (dark for ~50 ms at each frame), red ~50 ms at link errors
+    reg [5:0] err_ms, act_ms;  // milliseconds of blink left
     always @(posedge clk) begin
         if (rst) begin
-            err_blink <= {(BLINK_W + 1){1'b0}};
-            act_blink <= {(BLINK_W + 1){1'b0}};
+            err_ms <= 6'd0;
+            act_ms <= 6'd0;
         end else begin
             if (ev_any_err_q)
-                err_blink <= {1'b1, {BLINK_W{1'b0}}};
-            else if (err_blink != 0)
-                err_blink <= err_blink + 1'b1;
-            if (ev_frame_ok_q)
-                act_blink <= {1'b1, {BLINK_W{1'b0}}};
-            else if (act_blink != 0)
-                act_blink <= act_blink + 1'b1;
+                err_ms <= 6'd50;
+            else if (ms && err_ms != 6'd0)
+                err_ms <= err_ms - 6'd1;
+            if (ev_q[0])
+                act_ms <= 6'd50;
+            else if (ms && act_ms != 6'd0)
+                act_ms <= act_ms - 6'd1;
         end
     end
     reg led_error_q, led_ready_q;
     always @(posedge clk) begin
-        led_error_q <= err_blink[BLINK_W];
-        led_ready_q <= dsp_ready && !act_blink[BLINK_W] && !ctrl_mute;
+        led_error_q <= err_ms != 6'd0;
+        led_ready_q <= dsp_ready && act_ms == 6'd0 && !ctrl_mute;
     end
     assign led_error = led_error_q;
     assign led_ready = led_ready_q;

@@ -1,10 +1,11 @@
 // iCEBreaker v1.0 top level: pins, PLL, reset. Everything else is in balanced_core.
 `default_nettype none
+`include "regmap_defs.vh"
 
 module balanced_top #(
-    parameter integer SYS_CLK_HZ    = 49500000,  // PLL output from the 12 MHz crystal
+    parameter integer SYS_CLK_HZ    = `BAL_SYSCLK_CRYSTAL_HZ,  // the PLL's, from the crystal
     parameter integer CLK_EXACT     = 0,
-    parameter integer BAUD          = 3000000,
+    parameter integer BAUD          = `BAL_BAUD,
     parameter integer SETTLE_CYCLES = 65536,
     parameter [31:0]  BUILD_HASH    = 32'h0
 ) (

@@ -23,9 +23,9 @@
 #include "transport.h"
 #include "util.h"
 
-/* After the last bit on either line, keep simulating this long (~2.7 ms): longer than the
- * RTL's 2 ms inter-byte timeout, so an abandoned frame is always timed out. */
-#define GRACE_CYCLES (1u << 17)
+/* After the last bit on either line, keep simulating this long (~5.3 ms): longer than the
+ * RTL's inter-byte timeout (2 to 3 ms), so an abandoned frame is always timed out. */
+#define GRACE_CYCLES (1u << 18)
 #define BATCH_CYCLES 256
 /* A client that stops in the middle of a frame gets this long (real time) to go on before
  * simulated time moves: a host writes a frame in one go, the socket may split it. */

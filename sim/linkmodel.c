@@ -2,16 +2,6 @@
 
 #include <string.h>
 
-/* Bits of a register that are actions: they act when written and read back as zero. */
-static uint32_t action_bits(uint16_t addr)
-{
-    if (addr == BAL_REG_CTRL)
-        return BAL_CTRL_SOFT_RESET_MASK;
-    if (addr == BAL_REG_LINK_CLEAR)
-        return BAL_LINK_CLEAR_ALL_MASK;
-    return 0;
-}
-
 void linkmodel_init(struct linkmodel *m, uint32_t build_hash, uint32_t sysclk_hz, uint32_t status)
 {
     memset(m, 0, sizeof *m);
@@ -20,7 +10,7 @@ void linkmodel_init(struct linkmodel *m, uint32_t build_hash, uint32_t sysclk_hz
     m->status = status;
     for (unsigned i = 0; i < bal_nregs; i++)
         if (bal_regs[i].size == 1)
-            m->mem[bal_regs[i].addr] = bal_regs[i].reset & ~action_bits(bal_regs[i].addr);
+            m->mem[bal_regs[i].addr] = bal_regs[i].reset;
 }
 
 static uint32_t read_word(const struct linkmodel *m, uint16_t addr)
@@ -39,7 +29,7 @@ static uint8_t check_write(const uint8_t *payload, uint16_t addr, uint16_t count
         const struct bal_reg_info *r = bal_reg_at((uint16_t)(addr + i));
         if (!r || !strcmp(r->access, "ro"))
             return BAL_ST_BAD_ADDR;
-        if (bal_get_be32(payload + 4 * i) & ~r->wmask)
+        if (!bal_value_ok(r, bal_get_be32(payload + 4 * i)))
             return BAL_ST_BAD_VALUE;
     }
     return BAL_ST_OK;
@@ -91,7 +81,7 @@ size_t linkmodel_handle(struct linkmodel *m, const uint8_t *f, size_t len, uint8
         answer_count = count;
         for (unsigned i = 0; rs.status == BAL_ST_OK && i < count; i++) {
             uint16_t a = (uint16_t)(rs.addr + i);
-            m->mem[a] = bal_get_be32(f + BAL_HDR_BYTES + 4 * i) & ~action_bits(a);
+            m->mem[a] = bal_get_be32(f + BAL_HDR_BYTES + 4 * i) & bal_reg_at(a)->rmask;
         }
         m->last_valid = true;
         m->last_seq = f[0];

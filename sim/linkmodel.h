@@ -1,4 +1,5 @@
-/* Golden model of the FPGA's link executor (rtl/link_exec.v + rtl/regfile.v): the same checks
+/* Golden model of the FPGA's link executor and register targets (rtl/link/link_exec.v,
+ * rtl/regs/): the same checks
  * in the same order, the same duplicate cache, the same all-or-nothing writes, with register
  * semantics taken from the generated register table. Tests compare the RTL's replies to it
  * byte for byte. Registers whose value the hardware makes (counters, uptime, status) read as

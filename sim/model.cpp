@@ -1,5 +1,6 @@
 // The thin C++ shim between Verilator's generated class and the C world of balsim and tests.
 #include "model.h"
+#include "regmap.h"
 
 #include "Vbalanced_top.h"
 #include "verilated.h"
@@ -42,7 +43,7 @@ extern "C" void bm_tick(bm_model *m)
 }
 
 extern "C" uint64_t bm_cycles(const bm_model *m) { return m->cycles; }
-extern "C" uint32_t bm_sysclk_hz(void) { return 49152000u; }
+extern "C" uint32_t bm_sysclk_hz(void) { return BAL_SYSCLK_EXACT_HZ; }
 extern "C" void bm_set_uart_rx(bm_model *m, int level) { m->top->uart_rx = level ? 1 : 0; }
 extern "C" int bm_uart_tx(const bm_model *m) { return m->top->uart_tx; }
 extern "C" int bm_led_red(const bm_model *m) { return !m->top->led_r_n; }

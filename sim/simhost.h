@@ -7,9 +7,10 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "regmap.h"
 #include "uart_line.h"
 
-#define SIMHOST_BAUD 3000000.0
+#define SIMHOST_BAUD ((double)BAL_BAUD)
 #define SIMHOST_RXBUF 65536
 
 struct simhost {

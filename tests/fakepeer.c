@@ -81,7 +81,7 @@ pid_t fakepeer_start(enum fakepeer_kind kind, const char *path)
         close(lfd);
         return pid;
     }
-    linkmodel_init(&dev, 0, 49152000, BAL_STATUS_PLL_LOCK_MASK);
+    linkmodel_init(&dev, 0, BAL_SYSCLK_EXACT_HZ, BAL_STATUS_PLL_LOCK_MASK);
     if (kind == FAKE_WRONG_ID)
         dev.mem[BAL_REG_ID] = 0x12345678;
     if (kind == FAKE_NEW_PROTO)

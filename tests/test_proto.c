@@ -204,7 +204,7 @@ static void test_link_clean(void)
 {
     static struct fault_transport f;
     struct bal_link l;
-    linkmodel_init(&dev, 0, 49152000, 7);
+    linkmodel_init(&dev, 0, BAL_SYSCLK_EXACT_HZ, 7);
     start(&f, &l, 0, 0, 0);
     uint32_t v;
     CHECK_EQ(bal_read1(&l, BAL_REG_ID, &v), BAL_OK);
@@ -227,7 +227,7 @@ static void test_link_retries_under_faults(void)
     static struct fault_transport f;
     static uint32_t shadow[BAL_BLK_SCRATCH_RAM_SIZE];
     struct bal_link l;
-    linkmodel_init(&dev, 0, 49152000, 7);
+    linkmodel_init(&dev, 0, BAL_SYSCLK_EXACT_HZ, 7);
     start(&f, &l, 10, 10, 2);
     memset(shadow, 0, sizeof shadow);
     int ok = 0, failed = 0;
@@ -259,7 +259,7 @@ static void test_link_gives_up(void)
 {
     static struct fault_transport f;
     struct bal_link l;
-    linkmodel_init(&dev, 0, 49152000, 7);
+    linkmodel_init(&dev, 0, BAL_SYSCLK_EXACT_HZ, 7);
     start(&f, &l, 0, 0, 0);
     f.drop_request_pct = 100;
     l.retries = 3;

@@ -9,7 +9,7 @@
 #include "simhost.h"
 
 #define REPLY_CYCLES 400000 /* generous: a 256-word reply takes ~170k cycles */
-#define TIMEOUT_CYCLES (2 * 49152 + 1000) /* RTL inter-byte timeout (2 ms) and a little */
+#define TIMEOUT_CYCLES (3 * 49152 + 1000) /* RTL inter-byte timeout (2 to 3 ms) and a little */
 
 static struct simhost *new_board(double baud_error)
 {
@@ -24,7 +24,7 @@ static struct linkmodel model;
 static void model_reset(void)
 {
     /* STATUS: PLL locked, exact clock, datapath ready */
-    linkmodel_init(&model, 0, 49152000,
+    linkmodel_init(&model, 0, BAL_SYSCLK_EXACT_HZ,
                    BAL_STATUS_PLL_LOCK_MASK | BAL_STATUS_CLK_EXACT_MASK | BAL_STATUS_DSP_READY_MASK);
 }
 

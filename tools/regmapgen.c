@@ -19,6 +19,7 @@ struct item {
     char access[4];
     char desc[256];
     int parent; /* field -> reg, value -> field */
+    int strobe; /* a field that acts when written 1 and reads 0 */
     int line;
 };
 
@@ -105,6 +106,7 @@ static void parse(FILE *f)
         if (!strcmp(kw, "const")) { it->kind = K_CONST; want = 4; }
         else if (!strcmp(kw, "reg")) { it->kind = K_REG; want = 5; }
         else if (!strcmp(kw, "field")) { it->kind = K_FIELD; want = 6; }
+        else if (!strcmp(kw, "strobe")) { it->kind = K_FIELD; it->strobe = 1; want = 4; }
         else if (!strcmp(kw, "value")) { it->kind = K_VALUE; want = 4; }
         else if (!strcmp(kw, "block")) { it->kind = K_BLOCK; want = 6; }
         else if (!strcmp(kw, "room")) { it->kind = K_ROOM; want = 4; }
@@ -132,8 +134,8 @@ static void parse(FILE *f)
             break;
         case K_FIELD:
             it->a = number(tok[2], line);
-            it->b = number(tok[3], line);
-            it->c = number(tok[4], line);
+            it->b = it->strobe ? it->a : number(tok[3], line);
+            it->c = it->strobe ? 0 : number(tok[4], line);
             if (it->a > 31 || it->b > it->a)
                 die(line, "bad bit range %lu:%lu", it->a, it->b);
             if (it->a - it->b < 31 && it->c >> (it->a - it->b + 1))
@@ -216,6 +218,68 @@ static unsigned long reg_wmask(int r)
     return m;
 }
 
+/* The bits a write stores and a read returns: a rw register's fields less its strobes. */
+static unsigned long reg_rmask(int r)
+{
+    unsigned long m = 0;
+    if (strcmp(items[r].access, "rw"))
+        return 0;
+    for (int i = 0; i < nitems; i++)
+        if (items[i].kind == K_FIELD && items[i].parent == r && !items[i].strobe)
+            m |= field_mask(&items[i]);
+    return m;
+}
+
+/* Registers decoded by the generated RTL functions: the page 0x0000-0x00FF. */
+static int in_page(int r)
+{
+    return items[r].kind == K_REG && items[r].a < 0x100;
+}
+
+/* One Verilog function of the low address byte: a case over the page's registers. */
+static void emit_case(FILE *f, const char *name, unsigned width,
+                      unsigned long (*value)(int r), const char *what)
+{
+    fprintf(f, "// %s\nfunction automatic [%u:0] %s(input [7:0] a);\n    case (a)\n", what,
+            width - 1, name);
+    for (int r = 0; r < nitems; r++)
+        if (in_page(r))
+            fprintf(f, "        8'h%02lX: %s = %u'h%lX;\n", items[r].a, name, width, value(r));
+    fprintf(f, "        default: %s = %u'h0;\n    endcase\nendfunction\n", name, width);
+}
+
+static unsigned long one(int r) { (void)r; return 1; }
+static unsigned long writable(int r) { return strcmp(items[r].access, "ro") != 0; }
+
+/* rm_value_ok(a, d): no bit outside the fields, every coded field at one of its codes. */
+static void emit_value_ok(FILE *f)
+{
+    fprintf(f, "// A value register a may take (whether a is writable is judged apart)\n"
+               "function automatic rm_value_ok(input [7:0] a, input [31:0] d);\n"
+               "begin\n    rm_value_ok = (d & ~rm_wmask(a)) == 32'h0;\n    case (a)\n");
+    for (int r = 0; r < nitems; r++) {
+        if (!in_page(r))
+            continue;
+        for (int i = 0; i < nitems; i++) {
+            if (items[i].kind != K_FIELD || items[i].parent != r)
+                continue;
+            int nv = 0;
+            for (int j = 0; j < nitems; j++)
+                nv += items[j].kind == K_VALUE && items[j].parent == i;
+            if (!nv)
+                continue;
+            fprintf(f, "        8'h%02lX: if (!(", items[r].a);
+            int k = 0;
+            for (int j = 0; j < nitems; j++)
+                if (items[j].kind == K_VALUE && items[j].parent == i)
+                    fprintf(f, "%sd[%lu:%lu] == %lu'd%lu", k++ ? " || " : "", items[i].a,
+                            items[i].b, items[i].a - items[i].b + 1, items[j].a);
+            fprintf(f, ")) rm_value_ok = 1'b0;\n");
+        }
+    }
+    fprintf(f, "        default: ;\n    endcase\nend\nendfunction\n");
+}
+
 static FILE *open_out(const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -272,7 +336,28 @@ static void emit_verilog(const char *path)
             break;
         }
     }
-    fprintf(f, "/* verilator lint_on UNUSEDPARAM */\n");
+    fprintf(f, "/* verilator lint_on UNUSEDPARAM */\n\n");
+    fprintf(f, "// Decode of the register page 0x0000-0x00FF by the low address byte: what the\n"
+               "// register targets judge and store. Adding a register to the map updates these.\n"
+               "/* verilator lint_off UNUSEDSIGNAL */\n");
+    emit_case(f, "rm_readable", 1, one, "a register exists at a");
+    emit_case(f, "rm_writable", 1, writable, "a host may write it (rw or wo)");
+    emit_case(f, "rm_wmask", 32, reg_wmask, "the bits a write may set");
+    emit_case(f, "rm_rmask", 32, reg_rmask, "the bits a write stores and a read returns");
+    emit_case(f, "rm_reset", 32, reg_reset, "the value after reset");
+    emit_value_ok(f);
+    fprintf(f, "/* verilator lint_on UNUSEDSIGNAL */\n");
+    close_out(f, path);
+}
+
+/* The constants as `defines, for parameter defaults (a module's include comes after them). */
+static void emit_verilog_defines(const char *path)
+{
+    FILE *f = open_out(path);
+    fprintf(f, "// Generated by tools/regmapgen from %s. Do not edit.\n", src_name);
+    for (int i = 0; i < nitems; i++)
+        if (items[i].kind == K_CONST)
+            fprintf(f, "`define BAL_%s %lu\n", items[i].name, items[i].a);
     close_out(f, path);
 }
 
@@ -318,11 +403,16 @@ static void emit_c_header(const char *path)
     fprintf(f, "struct bal_reg_info {\n    const char *name;\n    uint16_t addr;\n"
                "    uint16_t size; /* words: 1 for a register, more for a block */\n"
                "    const char *access; /* \"ro\", \"rw\" or \"wo\" */\n"
-               "    uint32_t reset, wmask;\n    const char *desc;\n"
+               "    uint32_t reset, wmask;\n"
+               "    uint32_t rmask; /* bits a write stores and a read returns (no strobes) */\n"
+               "    const char *desc;\n"
                "    const struct bal_field_info *fields;\n    unsigned nfields;\n};\n\n");
     fprintf(f, "extern const struct bal_reg_info bal_regs[];\nextern const unsigned bal_nregs;\n");
     fprintf(f, "\n/* The register or block that holds addr, or NULL. */\n"
                "const struct bal_reg_info *bal_reg_at(uint16_t addr);\n");
+    fprintf(f, "\n/* Whether v may be written to r: no bit outside the fields, every coded field at\n"
+               " * one of its codes. */\n"
+               "int bal_value_ok(const struct bal_reg_info *r, uint32_t v);\n");
     fprintf(f, "\n#endif\n");
     close_out(f, path);
 }
@@ -373,11 +463,13 @@ static void emit_c_table(const char *path, const char *header)
             unsigned nf = 0;
             for (int j = 0; j < nitems; j++)
                 nf += items[j].kind == K_FIELD && items[j].parent == i;
-            fprintf(f, "    {\"%s\", 0x%04lX, 1, \"%s\", 0x%08lXu, 0x%08lXu, \"%s\", fields_%d, %u},\n",
-                    it->name, it->a, it->access, reg_reset(i), reg_wmask(i), it->desc, i, nf);
+            fprintf(f, "    {\"%s\", 0x%04lX, 1, \"%s\", 0x%08lXu, 0x%08lXu, 0x%08lXu, \"%s\", "
+                       "fields_%d, %u},\n",
+                    it->name, it->a, it->access, reg_reset(i), reg_wmask(i), reg_rmask(i), it->desc,
+                    i, nf);
             n++;
         } else if (it->kind == K_BLOCK) {
-            fprintf(f, "    {\"%s\", 0x%04lX, %lu, \"%s\", 0, 0xFFFFFFFFu, \"%s\", 0, 0},\n",
+            fprintf(f, "    {\"%s\", 0x%04lX, %lu, \"%s\", 0, 0xFFFFFFFFu, 0xFFFFFFFFu, \"%s\", 0, 0},\n",
                     it->name, it->a, it->b, it->access, it->desc);
             n++;
         }
@@ -388,6 +480,17 @@ static void emit_c_table(const char *path, const char *header)
                "        if (addr >= bal_regs[i].addr && addr - bal_regs[i].addr < bal_regs[i].size)\n"
                "            return &bal_regs[i];\n"
                "    return 0;\n}\n");
+    fprintf(f, "\nint bal_value_ok(const struct bal_reg_info *r, uint32_t v)\n{\n"
+               "    if (v & ~r->wmask)\n        return 0;\n"
+               "    for (unsigned i = 0; i < r->nfields; i++) {\n"
+               "        const struct bal_field_info *fi = &r->fields[i];\n"
+               "        if (!fi->nvalues)\n            continue;\n"
+               "        unsigned w = fi->msb - fi->lsb + 1;\n"
+               "        uint32_t code = (v >> fi->lsb) & (w == 32 ? 0xFFFFFFFFu : (1u << w) - 1);\n"
+               "        unsigned k = 0;\n"
+               "        while (k < fi->nvalues && fi->values[k].code != code)\n            k++;\n"
+               "        if (k == fi->nvalues)\n            return 0;\n    }\n"
+               "    return 1;\n}\n");
     close_out(f, path);
 }
 
@@ -427,7 +530,10 @@ static void emit_markdown(const char *path)
         for (int i = 0; i < nitems; i++) {
             if (items[i].kind != K_FIELD || items[i].parent != r)
                 continue;
-            if (items[i].a == items[i].b)
+            if (items[i].strobe)
+                fprintf(f, "| %lu | `%s` | strobe | %s (acts when written 1; reads 0)", items[i].a,
+                        items[i].name, items[i].desc);
+            else if (items[i].a == items[i].b)
                 fprintf(f, "| %lu | `%s` | %lu | %s", items[i].a, items[i].name, items[i].c, items[i].desc);
             else
                 fprintf(f, "| %lu:%lu | `%s` | %lu | %s", items[i].a, items[i].b, items[i].name,
@@ -443,10 +549,11 @@ static void emit_markdown(const char *path)
 
 int main(int argc, char **argv)
 {
-    const char *vh = 0, *h = 0, *c = 0, *md = 0, *hname = "regmap.h";
+    const char *vh = 0, *vd = 0, *h = 0, *c = 0, *md = 0, *hname = "regmap.h";
     int i;
     for (i = 1; i + 1 < argc && argv[i][0] == '-'; i += 2) {
         if (!strcmp(argv[i], "-v")) vh = argv[i + 1];
+        else if (!strcmp(argv[i], "-d")) vd = argv[i + 1];
         else if (!strcmp(argv[i], "-H")) h = argv[i + 1];
         else if (!strcmp(argv[i], "-c")) c = argv[i + 1];
         else if (!strcmp(argv[i], "-m")) md = argv[i + 1];
@@ -454,7 +561,7 @@ int main(int argc, char **argv)
         else break;
     }
     if (i != argc - 1) {
-        fprintf(stderr, "usage: regmapgen [-v OUT.vh] [-H OUT.h] [-c OUT.c] [-n HEADER_NAME] [-m OUT.md] REGMAP.def\n");
+        fprintf(stderr, "usage: regmapgen [-v OUT.vh] [-d DEFINES.vh] [-H OUT.h] [-c OUT.c] [-n HEADER_NAME] [-m OUT.md] REGMAP.def\n");
         return 2;
     }
     src_name = argv[i];
@@ -467,6 +574,7 @@ int main(int argc, char **argv)
     fclose(f);
     check();
     if (vh) emit_verilog(vh);
+    if (vd) emit_verilog_defines(vd);
     if (h) emit_c_header(h);
     if (c) emit_c_table(c, hname);
     if (md) emit_markdown(md);

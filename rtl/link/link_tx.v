@@ -1,7 +1,8 @@
 // Link frame transmitter: END, the escaped bytes, their escaped big-endian CRC-16, END.
 // Bytes come in by request and acknowledge: in_ack pulses the cycle after a byte is taken, and
-// the source may offer its next byte in that cycle. Nothing combinational runs back to the
-// source, which keeps the UART's ready off the executor's critical path.
+// the source may offer its next byte in that cycle. A taken byte is classified (SLIP control
+// byte or not) into a register before it is sent, so no decision runs from the source's
+// register to the output's enables; the UART takes a byte only every ~160 cycles anyway.
 `default_nettype none
 
 module link_tx (
@@ -27,9 +28,12 @@ module link_tx (
 
     reg [2:0]  state;
     reg [15:0] crc;
+    // the byte taken, classified, waiting to be sent
+    reg        held;
+    reg [7:0]  held_byte;
+    reg        held_end, held_esc, held_last;
     reg        esc_pending;  // second byte of an escape still to send
     reg [7:0]  esc_byte;
-    reg        last_seen;
 
     wire [15:0] crc_next;
     crc16_byte crc_unit (
@@ -40,65 +44,75 @@ module link_tx (
 
     wire slot = !out_valid || out_ready;  // the output can take a byte this cycle
 
-    // in_ack high: in_data is the byte just taken, not yet replaced by the source
-    wire take = slot && !esc_pending && state == S_BODY && !last_seen && in_valid && !in_ack;
-
-    // Sends b, escaped when it is a SLIP control byte.
-    task automatic send(input [7:0] b);
-        begin
-            out_valid <= 1'b1;
-            if (b == BAL_SLIP_END || b == BAL_SLIP_ESC) begin
-                out_data    <= BAL_SLIP_ESC;
-                esc_pending <= 1'b1;
-                esc_byte    <= (b == BAL_SLIP_END) ? BAL_SLIP_ESC_END : BAL_SLIP_ESC_ESC;
-            end else begin
-                out_data <= b;
-            end
+    // take a byte while none is held (in_ack high: in_data is the one just taken)
+    wire take = state == S_BODY && !held && !held_last && in_valid && !in_ack;
+    always @(posedge clk) begin
+        in_ack <= take && !rst;
+        if (take) begin
+            held_byte <= in_data;
+            held_end  <= in_data == BAL_SLIP_END;
+            held_esc  <= in_data == BAL_SLIP_ESC;
+            crc       <= crc_next;
+        end else if (state == S_START) begin
+            crc <= 16'hFFFF;
+        end else if (state == S_CRC_H && slot && !esc_pending && !held) begin
+            // the CRC goes out through the same hold and escape path as the body
+            held_byte <= crc[15:8];
+            held_end  <= crc[15:8] == BAL_SLIP_END;
+            held_esc  <= crc[15:8] == BAL_SLIP_ESC;
+        end else if (state == S_CRC_L && slot && !esc_pending && !held) begin
+            held_byte <= crc[7:0];
+            held_end  <= crc[7:0] == BAL_SLIP_END;
+            held_esc  <= crc[7:0] == BAL_SLIP_ESC;
         end
-    endtask
+    end
 
     always @(posedge clk) begin
-        in_ack <= take;
         if (out_valid && out_ready)
             out_valid <= 1'b0;
+        if (take) begin
+            held      <= 1'b1;
+            held_last <= in_last;
+        end
         if (rst) begin
             state       <= S_START;
             out_valid   <= 1'b0;
             esc_pending <= 1'b0;
-            last_seen   <= 1'b0;
+            held        <= 1'b0;
+            held_last   <= 1'b0;
         end else if (slot) begin
             if (esc_pending) begin
                 out_data    <= esc_byte;
                 out_valid   <= 1'b1;
                 esc_pending <= 1'b0;
+            end else if (held) begin
+                // send the held byte, escaped when it is a control byte
+                out_valid   <= 1'b1;
+                out_data    <= (held_end || held_esc) ? BAL_SLIP_ESC : held_byte;
+                esc_pending <= held_end || held_esc;
+                esc_byte    <= held_end ? BAL_SLIP_ESC_END : BAL_SLIP_ESC_ESC;
+                held        <= 1'b0;
             end else begin
                 case (state)
                     S_START: if (in_valid) begin
                         out_data  <= BAL_SLIP_END;
                         out_valid <= 1'b1;
-                        crc       <= 16'hFFFF;
-                        last_seen <= 1'b0;
+                        held_last <= 1'b0;
                         state     <= S_BODY;
                     end
-                    S_BODY: if (last_seen) begin
-                        state <= S_CRC_H;
-                    end else if (take) begin
-                        send(in_data);
-                        crc       <= crc_next;
-                        last_seen <= in_last;
-                    end
+                    S_BODY: if (held_last && !take) state <= S_CRC_H;
                     S_CRC_H: begin
-                        send(crc[15:8]);
+                        held  <= 1'b1;  // crc[15:8], loaded into the hold this cycle
                         state <= S_CRC_L;
                     end
                     S_CRC_L: begin
-                        send(crc[7:0]);
+                        held  <= 1'b1;
                         state <= S_STOP;
                     end
                     S_STOP: begin
                         out_data  <= BAL_SLIP_END;
                         out_valid <= 1'b1;
-                        last_seen <= 1'b0;
+                        held_last <= 1'b0;
                         state     <= S_START;
                     end
                     default: state <= S_START;

@@ -17,7 +17,7 @@ module stream_fifo #(
     output reg              out_valid,
     input  wire             out_ready
 );
-    reg [WIDTH-1:0]    mem [0:(1 << DEPTH_LOG2) - 1];
+    (* no_rw_check *) reg [WIDTH-1:0] mem [0:(1 << DEPTH_LOG2) - 1];
     reg [DEPTH_LOG2:0] wr_ptr, rd_ptr;
 
     wire empty = (wr_ptr == rd_ptr);

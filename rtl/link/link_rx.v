@@ -1,20 +1,20 @@
 // Link frame receiver: SLIP decoding, CRC check, header capture and payload buffering.
 // A completed frame is held (input stalled) until the executor releases it, so the payload is
 // applied only after its CRC has been checked. Any malformed input is dropped at the next END;
-// a frame left open longer than the inter-byte timeout is abandoned.
+// a frame left open longer than the inter-byte timeout (TIMEOUT_MS to TIMEOUT_MS + 1 ms of
+// silence, counted in the shared millisecond ticks) is abandoned.
 // Each byte goes through three registered stages (classify, decide, act) and the next byte is
 // decided only when the state it reads is current: at most one byte every third cycle, where
 // the UART brings one every ~160. No decision logic drives a wide enable directly.
 `default_nettype none
 
 module link_rx #(
-    parameter integer MAX_WORDS      = 256,
-    parameter integer TIMEOUT_CYCLES = 98304,
-    parameter integer LEN_W          = 11,  // holds 8 + 4 * MAX_WORDS
-    parameter integer WORD_AW        = 8    // log2(MAX_WORDS)
+    parameter integer MAX_WORDS  = 256,
+    parameter integer TIMEOUT_MS = 2
 ) (
     input  wire               clk,
     input  wire               rst,
+    input  wire               ms_tick,   // the shared millisecond strobe
     // unescaped bytes in
     input  wire [7:0]         in_data,
     input  wire               in_valid,
@@ -28,9 +28,9 @@ module link_rx #(
     output reg  [15:0]        f_count,
     output reg  [15:0]        f_crc,     // the frame's own CRC bytes: with seq, its identity
     output reg                f_crc_ok,
-    output reg  [LEN_W-1:0]   f_len,     // unescaped bytes, CRC included
+    output reg  [$clog2(8 + 4 * MAX_WORDS + 1)-1:0]   f_len,     // unescaped bytes, CRC included
     // payload words, big-endian on the wire
-    input  wire [WORD_AW-1:0] buf_raddr,
+    input  wire [$clog2(MAX_WORDS)-1:0] buf_raddr,
     output reg  [31:0]        buf_rdata,
     // events (one-cycle strobes)
     output reg                ev_frame_err,
@@ -38,17 +38,22 @@ module link_rx #(
 );
     `include "regmap.vh"
 
+    localparam integer WORD_AW   = $clog2(MAX_WORDS);
+    localparam integer LEN_W     = $clog2(8 + 4 * MAX_WORDS + 1);
     localparam integer HDR_BYTES = 6;
     localparam [31:0] MAX_LEN32 = HDR_BYTES + 4 * MAX_WORDS + 2;
     localparam [LEN_W-1:0] MAX_LEN = MAX_LEN32[LEN_W-1:0];
     // The shortest frame, a header and its CRC, is 8 bytes: len_short tests len < 8 by its
     // high bits, so check that HDR_BYTES still makes it so.
     localparam integer MIN_LEN = HDR_BYTES + 2;
-    localparam integer TO_W = $clog2(TIMEOUT_CYCLES + 1);
-    localparam [31:0] TO_LAST32 = TIMEOUT_CYCLES - 1;
+    // Idle time counts whole ticks; the first may come at once, so TIMEOUT_MS + 1 ticks make a
+    // timeout between TIMEOUT_MS and TIMEOUT_MS + 1 ms.
+    localparam integer TO_W = $clog2(TIMEOUT_MS + 2);
+    localparam [31:0] TO_LAST32 = TIMEOUT_MS;
     localparam [TO_W-1:0] TO_LAST = TO_LAST32[TO_W-1:0];
 
-    reg [31:0] payload [0:MAX_WORDS-1];
+    // written only while a frame arrives, read only while it is held: never both at once
+    (* no_rw_check *) reg [31:0] payload [0:MAX_WORDS-1];
 
     initial if (MIN_LEN != 8) $error("len_short assumes 8-byte minimum frames");
 
@@ -57,7 +62,7 @@ module link_rx #(
     reg [LEN_W-1:0] len;
     reg [15:0]      crc;
     reg [23:0]      word_hi;  // first three bytes of the word being assembled
-    reg [TO_W-1:0]  idle_cycles;
+    reg [TO_W-1:0]  idle_ticks;
 
     // Flags of len, registered (current by the time the next byte is decided).
     reg       len_zero, len_full, len_short;
@@ -65,7 +70,9 @@ module link_rx #(
     reg [5:0]         hdr_sel;    // one-hot header byte; zero past the header
     reg [1:0]         pay_phase;  // byte within its payload word
     reg [WORD_AW:0]   pay_word;   // payload word being assembled
-    wire              word_done = (hdr_sel == 6'd0) && (pay_phase == 2'd3);
+    reg               word_done;  // the next data byte ends a payload word (current by then)
+    always @(posedge clk)
+        word_done <= (hdr_sel == 6'd0) && (pay_phase == 2'd3);
     wire              in_frame  = !len_zero || esc || discard;
 
     always @(posedge clk) begin
@@ -138,7 +145,7 @@ module link_rx #(
         ev_timeout   <= 1'b0;
         if (rst) begin
             frame_valid <= 1'b0;
-            idle_cycles <= {TO_W{1'b0}};
+            idle_ticks  <= {TO_W{1'b0}};
             cool        <= 2'd2;
             restart();
         end else begin
@@ -183,14 +190,14 @@ module link_rx #(
             end
             // inter-byte timeout: only while a frame is open and nothing is on its way
             if (decide || in_full || !in_frame || frame_valid) begin
-                idle_cycles <= {TO_W{1'b0}};
-            end else if (idle_cycles == TO_LAST) begin
-                ev_timeout  <= 1'b1;
-                idle_cycles <= {TO_W{1'b0}};
-                cool        <= 2'd2;
+                idle_ticks <= {TO_W{1'b0}};
+            end else if (ms_tick && idle_ticks == TO_LAST) begin
+                ev_timeout <= 1'b1;
+                idle_ticks <= {TO_W{1'b0}};
+                cool       <= 2'd2;
                 restart();
-            end else begin
-                idle_cycles <= idle_cycles + 1'b1;
+            end else if (ms_tick) begin
+                idle_ticks <= idle_ticks + 1'b1;
             end
         end
     end

@@ -1,10 +1,11 @@
 // UART transmitter, 8N1, fractional baud generator (see uart_rx).
 `default_nettype none
+`include "regmap_defs.vh"
 
 module uart_tx #(
-    parameter integer SYS_CLK_HZ = 49152000,
-    parameter integer BAUD       = 3000000,
-    parameter integer PHASE_W    = 24
+    parameter integer SYS_CLK_HZ = `BAL_SYSCLK_EXACT_HZ,
+    parameter integer BAUD       = `BAL_BAUD,
+    parameter integer PHASE_W    = 12   // rate error < 0.2% at 45.1584, 49.152, 49.5 MHz
 ) (
     input  wire       clk,
     input  wire       rst,

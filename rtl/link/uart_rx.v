@@ -3,11 +3,12 @@
 // measured from its own start bit: a rate error of several percent stays within half a bit
 // over the ten bits of a character.
 `default_nettype none
+`include "regmap_defs.vh"
 
 module uart_rx #(
-    parameter integer SYS_CLK_HZ = 49152000,
-    parameter integer BAUD       = 3000000,
-    parameter integer PHASE_W    = 24
+    parameter integer SYS_CLK_HZ = `BAL_SYSCLK_EXACT_HZ,
+    parameter integer BAUD       = `BAL_BAUD,
+    parameter integer PHASE_W    = 12   // rate error < 0.2% at 45.1584, 49.152, 49.5 MHz
 ) (
     input  wire       clk,
     input  wire       rst,

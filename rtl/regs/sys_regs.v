@@ -1,0 +1,227 @@
+// The system and link registers of regs/regmap.def (page 0x0000-0x001F), kept in one block RAM
+// rather than flip-flops: constants, rw read-back, the seven link counters and the uptime all
+// live there, so a read is a RAM read and there is no read multiplexer. A small engine owns
+// the RAM between bus requests: it sweeps the reset values in during reset (and zeros into the
+// counters on LINK_CLEAR), and increments the counters and the uptime by read-modify-write.
+// Only what hardware needs every cycle (mute) and the live STATUS bits are flip-flops.
+// Address, value and storage rules come from the generated rm_* functions of regmap.vh.
+`default_nettype none
+`include "regmap_defs.vh"
+
+module sys_regs #(
+    parameter integer SYS_CLK_HZ = `BAL_SYSCLK_EXACT_HZ,
+    parameter [31:0]  BUILD_HASH = 32'h0,
+    parameter integer CLK_EXACT  = 1
+) (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        ms_tick,
+    // register bus target (docs/buses.md)
+    input  wire        req,
+    input  wire [1:0]  op,
+    input  wire [4:0]  addr,
+    input  wire [31:0] wdata,
+    output reg         ack,
+    output reg  [1:0]  resp,
+    output wire [31:0] rdata,
+    // status
+    input  wire        pll_lock,
+    input  wire        dsp_ready,
+    // link events, one-cycle strobes, in the order of LINK_FRAMES .. LINK_DUPLICATES
+    input  wire [NCNT-1:0] ev,
+    // control
+    output reg         ctrl_mute,
+    output reg         soft_reset
+);
+    `include "regmap.vh"
+    `include "bus.vh"
+
+    localparam integer NCNT = 7;
+    localparam [4:0] CNT_BASE = REG_LINK_FRAMES[4:0];
+    localparam [4:0] CNT_LAST = CNT_BASE + NCNT[4:0] - 5'd1;
+    // events 1..5 (CRC, frame, UART, overrun, timeout) are errors: STATUS.LINK_ERR
+    localparam [NCNT-1:0] ERR_EVENTS = 7'b0111110;
+
+    initial if (REG_LINK_DUPLICATES[4:0] != CNT_LAST) $error("link counters must be contiguous");
+
+    (* no_rw_check *) reg [31:0] mem [0:31];
+    reg  [4:0]  raddr;
+    reg  [31:0] rq;      // RAM output, registered
+    reg         we;
+    reg  [4:0]  waddr;
+    reg  [31:0] wd;
+    always @(posedge clk) begin
+        rq <= mem[raddr];
+        if (we)
+            mem[waddr] <= wd;
+    end
+
+    // the value a register takes after reset: the map's, or what this build is
+    function automatic [31:0] reset_value(input [4:0] a);
+        reset_value = a == REG_BUILD[4:0]  ? BUILD_HASH :
+                      a == REG_SYSCLK[4:0] ? SYS_CLK_HZ : rm_reset({3'd0, a});
+    endfunction
+
+    // ---- engine state
+    localparam [2:0] E_IDLE  = 3'd0,
+                     E_SWEEP = 3'd1,  // writes reset values (or zeros into the counters)
+                     E_INC_R = 3'd2,  // counter or uptime: read
+                     E_INC_C = 3'd3,  // add one to the low half; its carry
+                     E_INC_H = 3'd7,  // the carry into the high half (uptime only)
+                     E_INC_W = 3'd4,  // write back
+                     E_BUS   = 3'd5,  // a bus request: its RAM read or write, and the judgement
+                     E_ACK   = 3'd6;
+    reg [2:0]      estate;
+    reg [4:0]      sweep_a, sweep_end;
+    reg            sweep_zero;      // LINK_CLEAR: zeros, not reset values
+    reg            ctrl_wr, clear_wr;  // this bus request writes CTRL; clears the counters
+    reg [1:0]      wbits;              // CTRL.SOFT_RESET and CTRL.MUTE as written
+    reg [NCNT-1:0] pending;         // counter events not yet counted
+    reg            uptime_due;
+    reg [4:0]      inc_a;
+    reg            inc_uptime;
+    reg            bus_pending;
+    reg [4:0]      a_q;
+    reg [1:0]      op_q;
+    reg            link_err, status_sel;
+
+    // the lowest pending counter
+    reg [4:0] next_cnt;
+    integer k;
+    always @* begin
+        next_cnt = CNT_BASE;
+        for (k = NCNT - 1; k >= 0; k = k - 1)
+            if (pending[k])
+                next_cnt = CNT_BASE + k[4:0];
+    end
+
+    // 16-bit adds with a registered carry between the halves: no 32-bit chain off the RAM
+    reg         carry;
+    wire [15:0] inc_lo = rq[15:0] + 16'd1;
+    wire [15:0] inc_hi = rq[31:16] + {15'd0, carry};
+
+    always @(posedge clk) begin
+        we         <= 1'b0;
+        ack        <= 1'b0;
+        soft_reset <= 1'b0;
+        if (req) begin
+            bus_pending <= 1'b1;
+            a_q         <= addr;  // a copy beside the RAM: the master's register is far away
+            op_q        <= op;
+        end
+        pending <= pending | ev;
+        if (ms_tick)
+            uptime_due <= 1'b1;
+        if ((ev & ERR_EVENTS) != {NCNT{1'b0}})
+            link_err <= 1'b1;
+        if (rst) begin
+            estate      <= E_SWEEP;
+            sweep_a     <= 5'd0;
+            sweep_end   <= 5'd31;
+            sweep_zero  <= 1'b0;
+            pending     <= {NCNT{1'b0}};
+            uptime_due  <= 1'b0;
+            bus_pending <= 1'b0;
+            link_err    <= 1'b0;
+            ctrl_wr     <= 1'b0;
+            clear_wr    <= 1'b0;
+            ctrl_mute   <= REG_CTRL_RESET[F_CTRL_MUTE];
+        end else begin
+            case (estate)
+                E_SWEEP: begin
+                    we      <= 1'b1;
+                    waddr   <= sweep_a;
+                    wd      <= sweep_zero ? 32'd0 : reset_value(sweep_a);
+                    sweep_a <= sweep_a + 5'd1;
+                    if (sweep_a == sweep_end)
+                        estate <= E_IDLE;
+                end
+                E_IDLE: begin
+                    // counters first: they must not miss events while the bus is busy
+                    if (pending != {NCNT{1'b0}}) begin
+                        raddr      <= next_cnt;
+                        inc_a      <= next_cnt;
+                        inc_uptime <= 1'b0;
+                        pending    <= (pending | ev) & ~(7'd1 << (next_cnt - CNT_BASE));
+                        estate     <= E_INC_R;
+                    end else if (uptime_due) begin
+                        raddr      <= REG_UPTIME[4:0];
+                        inc_a      <= REG_UPTIME[4:0];
+                        inc_uptime <= 1'b1;
+                        uptime_due <= ms_tick;
+                        estate     <= E_INC_R;
+                    end else if (bus_pending) begin
+                        raddr       <= a_q;
+                        bus_pending <= 1'b0;
+                        estate      <= E_BUS;
+                    end
+                end
+                E_INC_R: estate <= E_INC_C;
+                E_INC_C: begin
+                    // counters saturate at 0xFFFF; the uptime wraps its low half into the high
+                    wd[15:0] <= !inc_uptime && &rq[15:0] ? rq[15:0] : inc_lo;
+                    carry    <= &rq[15:0];
+                    waddr    <= inc_a;
+                    estate   <= E_INC_H;
+                end
+                E_INC_H: begin
+                    wd[31:16] <= inc_uptime ? inc_hi : 16'd0;
+                    estate    <= E_INC_W;
+                end
+                E_INC_W: begin
+                    we     <= 1'b1;
+                    estate <= E_IDLE;
+                end
+                E_BUS: begin
+                    // the RAM read of addr is under way; judge, or write
+                    status_sel <= a_q == REG_STATUS[4:0];
+                    case (op_q)
+                        BUS_READ, BUS_CHECK_RD:
+                            resp <= rm_readable({3'd0, a_q}) ? BUS_OK : BUS_BAD_ADDR;
+                        BUS_CHECK_WR:
+                            resp <= !rm_writable({3'd0, a_q})          ? BUS_BAD_ADDR :
+                                    !rm_value_ok({3'd0, a_q}, wdata)   ? BUS_BAD_VALUE : BUS_OK;
+                        default: begin
+                            resp  <= BUS_OK;
+                            we    <= 1'b1;
+                            waddr <= a_q;
+                            wd    <= wdata & rm_rmask({3'd0, a_q});
+                        end
+                    endcase
+                    // strobes and mute act a cycle later, from registered judgements
+                    ctrl_wr  <= op_q == BUS_WRITE && a_q == REG_CTRL[4:0];
+                    clear_wr <= op_q == BUS_WRITE && a_q == REG_LINK_CLEAR[4:0] &&
+                                wdata[F_LINK_CLEAR_ALL];
+                    wbits    <= {wdata[F_CTRL_SOFT_RESET], wdata[F_CTRL_MUTE]};
+                    estate   <= E_ACK;
+                end
+                E_ACK: begin
+                    ack <= 1'b1;
+                    if (ctrl_wr) begin
+                        ctrl_mute  <= wbits[0];
+                        soft_reset <= wbits[1];
+                    end
+                    if (clear_wr) begin
+                        // zeros into the counters, now
+                        link_err   <= 1'b0;
+                        pending    <= {NCNT{1'b0}};
+                        sweep_a    <= CNT_BASE;
+                        sweep_end  <= CNT_LAST;
+                        sweep_zero <= 1'b1;
+                        estate     <= E_SWEEP;
+                    end else begin
+                        estate     <= E_IDLE;
+                    end
+                end
+                default: estate <= E_IDLE;
+            endcase
+        end
+    end
+
+    // STATUS: live bits over the RAM word (which holds its reset value, zero)
+    wire [31:0] status_bits = ({31'd0, link_err} << F_STATUS_LINK_ERR) |
+                              ({31'd0, dsp_ready} << F_STATUS_DSP_READY) |
+                              ({31'd0, CLK_EXACT != 0} << F_STATUS_CLK_EXACT) |
+                              ({31'd0, pll_lock} << F_STATUS_PLL_LOCK);
+    assign rdata = rq | ({32{status_sel}} & status_bits);
+endmodule
