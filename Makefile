@@ -5,6 +5,11 @@ BOARD      ?= icebreaker
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BUILD      ?= build
+# make TRACE=1: a model that can write FST waveforms (balsim --trace FILE), built apart
+TRACE      ?= 0
+ifeq ($(TRACE),1)
+BUILD      := $(BUILD)/trace
+endif
 
 # On a fresh machine the tools below may be missing: install them before anything asks them a
 # question (verilator --getenv, pkg-config). Quick when all is present; skipped for 'make clean'.
@@ -16,6 +21,7 @@ endif
 endif
 
 CC         ?= cc
+FUZZ_CC    ?= clang
 CXX        ?= c++
 VERILATOR  ?= verilator
 YOSYS      ?= yosys
@@ -100,20 +106,28 @@ $(VMODEL): $(RTL_CORE) $(RTL_TOP) $(RTL_SIMPRIM) $(RTL_INC)
 	$(VERILATOR) $(VFLAGS) --build -j 2 -Mdir $(VOBJ) $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM) >$(VOBJ)/build.log 2>&1 || (tail -30 $(VOBJ)/build.log; exit 1)
 
 VRUNTIME   := verilated verilated_threads
+VTRACE_CXX :=
+VTRACE_LIB :=
+ifeq ($(TRACE),1)
+VFLAGS     += --trace-fst
+VRUNTIME   += verilated_fst_c
+VTRACE_CXX := -DVM_TRACE=1 -DVM_TRACE_FST=1
+VTRACE_LIB := -lz
+endif
 $(VOBJ)/libverilated.a: $(VMODEL)
 	cd $(VOBJ) && for f in $(VRUNTIME); do \
-	    $(CXX) -O2 -std=c++14 -I$(VINC) -I$(VINC)/vltstd -c -o rt_$$f.o $(VINC)/$$f.cpp || exit 1; done
+	    $(CXX) -O2 -std=c++14 $(VTRACE_CXX) -I$(VINC) -I$(VINC)/vltstd -c -o rt_$$f.o $(VINC)/$$f.cpp || exit 1; done
 	$(AR) rcs $@ $(addprefix $(VOBJ)/rt_,$(addsuffix .o,$(VRUNTIME)))
 
 $(BUILD)/obj/sim/model.o: sim/model.cpp sim/model.h $(VMODEL) $(GEN)/regmap.h
 	@mkdir -p $(@D)
-	$(CXX) -O2 -g -std=c++14 -I$(VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -I$(GEN) -c -o $@ $<
+	$(CXX) -O2 -g -std=c++14 $(VTRACE_CXX) -I$(VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -I$(GEN) -c -o $@ $<
 
 SIM_LIB    := $(BUILD)/obj/sim/model.o $(VMODEL) $(VOBJ)/libverilated.a
 SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o $(BUILD)/obj/sim/linkmodel.o
 
 $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
-	$(CXX) -o $@ $^ -pthread -lm
+	$(CXX) -o $@ $^ -pthread -lm $(VTRACE_LIB)
 
 # ---------------------------------------------------------------- tests
 TEST_UNIT  := test_proto test_ftdi_util test_regmap
@@ -129,11 +143,22 @@ $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD
 
 $(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
-	$(CXX) -o $@ $^ $(LIBUSB_LIBS) -pthread -lm
+	$(CXX) -o $@ $^ $(LIBUSB_LIBS) -pthread -lm $(VTRACE_LIB)
 
 $(BUILD)/obj/tests/%.o: tests/%.c tests/check.h tests/fakepeer.h $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -c -o $@ $<
+
+# ---------------------------------------------------------------- fuzzing (libFuzzer)
+FUZZERS    := fuzz_request fuzz_reply
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC   := host/proto.c host/link.c host/util.c sim/linkmodel.c $(GEN)/regmap.c
+FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(wildcard host/*.h sim/*.h) $(GEN)/regmap.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC)
 
 # ---------------------------------------------------------------- bitstream
 BOARD_DIR  := $(BUILD)/$(BOARD)
@@ -166,16 +191,18 @@ $(BOARD_DIR)/report-seed%.json: $(BOARD_DIR)/balanced.json $(PCF)
 $(BOARD_DIR)/balanced.bin: $(BOARD_DIR)/balanced.asc
 	$(ICEPACK) $< $@
 
+BLOCKS_SCRIPT = read_verilog $(RTL_IDIRS) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
+    synth_ice40 -dsp -noflatten -top balanced_top; tee -q -o $(BOARD_DIR)/stat.txt stat
+
 # Per-module logic use from a hierarchical synthesis (an estimate: nextpnr packs after flattening).
 $(BOARD_DIR)/blocks.txt: $(RTL_CORE) $(RTL_TOP) $(RTL_BOARD) $(RTL_INC)
 	@mkdir -p $(@D)
-	$(YOSYS) -q -p 'read_verilog $(RTL_IDIRS) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
-	    synth_ice40 -dsp -noflatten -top balanced_top; tee -q -o $(BOARD_DIR)/stat.txt stat'
+	$(YOSYS) -q -p '$(BLOCKS_SCRIPT)'
 	sh scripts/lc-per-block.sh $(BOARD_DIR)/stat.txt >$@
 
 # ---------------------------------------------------------------- phony targets
 FORCE:
-.PHONY: all deps bitstream blocks prog lint test demo bench clean install
+.PHONY: all deps bitstream blocks fuzz fuzz-smoke prog lint test demo bench clean install
 
 all: deps $(BUILD)/balctl $(BUILD)/balsim
 
@@ -200,6 +227,14 @@ lint: deps $(GEN)/regmap.vh
 
 test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS)
 	@sh scripts/run-tests.sh $(BUILD) "$(MAKE)" $(TEST_BINS)
+
+# long runs, corpora grown under build/fuzz/ (the seeds in tests/fuzz/ stay as they are)
+fuzz: deps $(FUZZ_BINS)
+	@sh scripts/fuzz.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZERS)
+
+# the short run make test does
+fuzz-smoke: deps $(FUZZ_BINS)
+	@sh scripts/fuzz.sh $(BUILD) smoke $(FUZZERS)
 
 demo: deps $(BUILD)/balctl $(BUILD)/balsim
 	@sh scripts/demo.sh $(BUILD)

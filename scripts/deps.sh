@@ -11,6 +11,7 @@ nextpnr-ice40:nextpnr-ice40
 icepack:fpga-icestorm
 pkg-config:pkg-config
 gcc:gcc
+clang:clang
 g++:g++
 make:make
 /usr/include/libusb-1.0/libusb.h:libusb-1.0-0-dev

@@ -28,6 +28,19 @@ status=$?
 grep -E '^(timing|resources):' "$logs/bitstream.log" | sed 's/^/    /'
 report bitstream $status "$logs/bitstream.log"
 
+# libFuzzer harnesses, a short run each (make fuzz runs them long)
+$make_cmd -s fuzz-smoke >"$logs/fuzz.log" 2>&1
+status=$?
+p=$(grep -c '^PASS ' "$logs/fuzz.log")
+f=$(grep -c '^FAIL ' "$logs/fuzz.log")
+grep -E '^(PASS|FAIL) ' "$logs/fuzz.log" | sed 's/^/[fuzz] /'
+if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL fuzz-smoke (log: $logs/fuzz.log)"; tail -n 10 "$logs/fuzz.log" | sed 's/^/    /'
+    f=1
+fi
+passed=$((passed + p))
+failed=$((failed + f))
+
 for t in "$@"; do
     name=$(basename "$t")
     log="$logs/$name.log"

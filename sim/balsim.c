@@ -51,6 +51,7 @@ static void usage(FILE *f)
             "  --baud-error PCT    host UART rate error in percent (-5..5; default 0)\n"
             "  --seed N            seed for --random-init (default 1)\n"
             "  --random-init       start every register at a random value (as real silicon may)\n"
+            "  --trace FILE.fst    write every signal to FILE.fst (a build made with make TRACE=1)\n"
             "  --quiet             no progress messages\n"
             "  -h, --help          this text\n");
 }
@@ -186,12 +187,14 @@ int main(int argc, char **argv)
         {"socket", required_argument, 0, 's'},   {"seconds", required_argument, 0, 't'},
         {"baud-error", required_argument, 0, 'b'}, {"seed", required_argument, 0, 'S'},
         {"random-init", no_argument, 0, 'r'},    {"quiet", no_argument, 0, 'q'},
+        {"trace", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     const char *path = NULL;
     double seconds = 0, baud_error = 0;
     struct bm_options mopt = {1, 0};
     bool quiet = false;
+    const char *trace_path = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         char *end;
@@ -219,6 +222,7 @@ int main(int argc, char **argv)
             break;
         case 'r': mopt.rand_reset = 2; break;
         case 'q': quiet = true; break;
+        case 'T': trace_path = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -238,6 +242,14 @@ int main(int argc, char **argv)
     if (!s.sim) {
         fprintf(stderr, "balsim: out of memory\n");
         return 1;
+    }
+    if (trace_path && bm_trace(s.sim->model, trace_path) != 0) {
+        fprintf(stderr, "balsim: --trace %s: this balsim was built without tracing "
+                        "(make TRACE=1 builds build/trace/balsim) or the file cannot be written\n",
+                trace_path);
+        close(s.listen_fd);
+        unlink(path);
+        return 2;
     }
     /* Power-up: PLL lock and reset settling happen before any client can matter. */
     simhost_run(s.sim, 4096);

@@ -4,11 +4,17 @@
 
 #include "Vbalanced_top.h"
 #include "verilated.h"
+#if VM_TRACE
+#include "verilated_fst_c.h"
+#endif
 
 struct bm_model {
     VerilatedContext ctx;
     Vbalanced_top *top;
     uint64_t cycles;
+#if VM_TRACE
+    VerilatedFstC *fst;
+#endif
 };
 
 extern "C" bm_model *bm_create(const struct bm_options *opt)
@@ -18,6 +24,9 @@ extern "C" bm_model *bm_create(const struct bm_options *opt)
     m->ctx.randSeed(opt ? (int)(opt->seed & 0x7FFFFFFF) : 0);
     m->top = new Vbalanced_top(&m->ctx, "top");
     m->cycles = 0;
+#if VM_TRACE
+    m->fst = nullptr;
+#endif
     m->top->clk_12m = 0;
     m->top->uart_rx = 1;
     m->top->eval();
@@ -29,6 +38,12 @@ extern "C" void bm_destroy(bm_model *m)
     if (!m)
         return;
     m->top->final();
+#if VM_TRACE
+    if (m->fst) {
+        m->fst->close();
+        delete m->fst;
+    }
+#endif
     delete m->top;
     delete m;
 }
@@ -37,8 +52,16 @@ extern "C" void bm_tick(bm_model *m)
 {
     m->top->clk_12m = 1;
     m->top->eval();
+#if VM_TRACE
+    if (m->fst)
+        m->fst->dump(2 * m->cycles + 1);
+#endif
     m->top->clk_12m = 0;
     m->top->eval();
+#if VM_TRACE
+    if (m->fst)
+        m->fst->dump(2 * m->cycles + 2);
+#endif
     m->cycles++;
 }
 
@@ -48,3 +71,17 @@ extern "C" void bm_set_uart_rx(bm_model *m, int level) { m->top->uart_rx = level
 extern "C" int bm_uart_tx(const bm_model *m) { return m->top->uart_tx; }
 extern "C" int bm_led_red(const bm_model *m) { return !m->top->led_r_n; }
 extern "C" int bm_led_green(const bm_model *m) { return !m->top->led_g_n; }
+
+extern "C" int bm_trace(bm_model *m, const char *path)
+{
+#if VM_TRACE
+    m->ctx.traceEverOn(true);
+    m->fst = new VerilatedFstC;
+    m->top->trace(m->fst, 99);
+    m->fst->open(path);
+    return m->fst->isOpen() ? 0 : -1;
+#else
+    (void)m, (void)path;
+    return -1;
+#endif
+}

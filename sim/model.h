@@ -24,6 +24,10 @@ void bm_tick(bm_model *m);
 uint64_t bm_cycles(const bm_model *m);
 uint32_t bm_sysclk_hz(void);
 
+/* Writes every signal to an FST file from now on (one time unit = half a system clock).
+ * Returns -1 when the model was built without tracing (build it with make TRACE=1). */
+int bm_trace(bm_model *m, const char *path);
+
 /* Pins */
 void bm_set_uart_rx(bm_model *m, int level);
 int bm_uart_tx(const bm_model *m);

@@ -163,6 +163,9 @@ static void test_garbage_mid_stream(void)
     size_t wn = bal_slip_encode(frame, bal_build_request(&rq, frame), wire);
     for (size_t i = 0; i < sizeof junk; i++)
         junk[i] = (uint8_t)rnd();
+    /* its own starting state: no test depends on another's */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "write", "SCRATCH", "0xC0DB1234", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "write", "LINK_CLEAR", "1", NULL), 0);
     int fd = connect_sim();
     REQUIRE(fd >= 0);
     CHECK_EQ(write(fd, wire, wn / 2), (ssize_t)(wn / 2));
@@ -475,6 +478,28 @@ static void test_no_write_lost(void)
            (long long)(bal_now_ms() - t0));
 }
 
+static const struct { const char *name; void (*fn)(void); } tests[] = {
+    {"test_info", test_info},
+    {"test_write_then_read", test_write_then_read},
+    {"test_1000_random_round_trips", test_1000_random_round_trips},
+    {"test_garbage_mid_stream", test_garbage_mid_stream},
+    {"test_usage_errors_touch_nothing", test_usage_errors_touch_nothing},
+    {"test_no_device", test_no_device},
+    {"test_device_refusals", test_device_refusals},
+    {"test_ping", test_ping},
+    {"test_peers_not_balanced", test_peers_not_balanced},
+    {"test_busy_obeys_timeout", test_busy_obeys_timeout},
+    {"test_balsim_second_client_told", test_balsim_second_client_told},
+    {"test_balsim_keeps_live_socket", test_balsim_keeps_live_socket},
+    {"test_balsim_seconds_bounds_idle_run", test_balsim_seconds_bounds_idle_run},
+    {"test_numbers_decimal_or_hex", test_numbers_decimal_or_hex},
+    {"test_json_per_line_and_errors", test_json_per_line_and_errors},
+    {"test_block_writes_from_scripts_and_files", test_block_writes_from_scripts_and_files},
+    {"test_stdin_read_error", test_stdin_read_error},
+    {"test_version", test_version},
+    {"test_no_write_lost", test_no_write_lost},
+};
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -482,25 +507,17 @@ int main(void)
         printf("FAIL start_balsim (build/balsim did not come up)\n");
         return 1;
     }
-    RUN(test_info);
-    RUN(test_write_then_read);
-    RUN(test_1000_random_round_trips);
-    RUN(test_garbage_mid_stream);
-    RUN(test_usage_errors_touch_nothing);
-    RUN(test_no_device);
-    RUN(test_device_refusals);
-    RUN(test_ping);
-    RUN(test_peers_not_balanced);
-    RUN(test_busy_obeys_timeout);
-    RUN(test_balsim_second_client_told);
-    RUN(test_balsim_keeps_live_socket);
-    RUN(test_balsim_seconds_bounds_idle_run);
-    RUN(test_numbers_decimal_or_hex);
-    RUN(test_json_per_line_and_errors);
-    RUN(test_block_writes_from_scripts_and_files);
-    RUN(test_stdin_read_error);
-    RUN(test_version);
-    RUN(test_no_write_lost);
+    /* BAL_E2E_ORDER=reverse runs them backwards (they must not depend on each other);
+     * BAL_E2E_ONLY=name runs one */
+    const char *order = getenv("BAL_E2E_ORDER"), *only = getenv("BAL_E2E_ONLY");
+    size_t n = sizeof tests / sizeof tests[0];
+    if (only && !*only)
+        only = NULL;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order && !strcmp(order, "reverse") ? n - 1 - k : k;
+        if (!only || !strcmp(only, tests[i].name))
+            run_test(tests[i].name, tests[i].fn);
+    }
     stop_balsim();
     return test_summary();
 }

@@ -375,8 +375,9 @@ static void round_trips_at(double err)
     simhost_free(h);
 }
 
-static void test_baud_minus_2pct(void) { round_trips_at(-0.02); }
-static void test_baud_plus_2pct(void) { round_trips_at(+0.02); }
+/* the documented tolerance is +-4% (docs/protocol.md; bench_link measures the edge) */
+static void test_baud_minus_4pct(void) { round_trips_at(-0.04); }
+static void test_baud_plus_4pct(void) { round_trips_at(+0.04); }
 
 int main(void)
 {
@@ -389,7 +390,7 @@ int main(void)
     RUN(test_identical_write_after_other_request_applied);
     RUN(test_session_start_never_a_retry);
     RUN(test_back_to_back);
-    RUN(test_baud_minus_2pct);
-    RUN(test_baud_plus_2pct);
+    RUN(test_baud_minus_4pct);
+    RUN(test_baud_plus_4pct);
     return test_summary();
 }
