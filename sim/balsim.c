@@ -152,12 +152,15 @@ static void pump_sockets(struct server *s, int timeout_ms)
                 fprintf(stderr, "balsim: client connected\n");
         }
     }
-    if (n == 2 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+    /* the client polled may have been replaced above: read only the one that is ready */
+    if (n == 2 && s->client_fd == p[1].fd && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
         uint8_t buf[4096];
         size_t room = uart_line_tx_room(&s->sim->to_fpga);
         if (room == 0)
             return;
-        ssize_t r = recv(s->client_fd, buf, room < sizeof buf ? room : sizeof buf, 0);
+        ssize_t r = recv(s->client_fd, buf, room < sizeof buf ? room : sizeof buf, MSG_DONTWAIT);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
         if (r <= 0) {
             if (!s->quiet)
                 fprintf(stderr, "balsim: client left\n");

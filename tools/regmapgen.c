@@ -218,6 +218,15 @@ static unsigned long reg_wmask(int r)
     return m;
 }
 
+/* How many items of kind k hang below item i (values of a field, fields of a register). */
+static unsigned children(int i, enum kind k)
+{
+    unsigned n = 0;
+    for (int j = 0; j < nitems; j++)
+        n += items[j].kind == k && items[j].parent == i;
+    return n;
+}
+
 /* The bits a write stores and a read returns: a rw register's fields less its strobes. */
 static unsigned long reg_rmask(int r)
 {
@@ -263,10 +272,7 @@ static void emit_value_ok(FILE *f)
         for (int i = 0; i < nitems; i++) {
             if (items[i].kind != K_FIELD || items[i].parent != r)
                 continue;
-            int nv = 0;
-            for (int j = 0; j < nitems; j++)
-                nv += items[j].kind == K_VALUE && items[j].parent == i;
-            if (!nv)
+            if (!children(i, K_VALUE))
                 continue;
             fprintf(f, "        8'h%02lX: if (!(", items[r].a);
             int k = 0;
@@ -443,9 +449,7 @@ static void emit_c_table(const char *path, const char *header)
         for (int i = 0; i < nitems; i++) {
             if (items[i].kind != K_FIELD || items[i].parent != r)
                 continue;
-            unsigned nv = 0;
-            for (int j = 0; j < nitems; j++)
-                nv += items[j].kind == K_VALUE && items[j].parent == i;
+            unsigned nv = children(i, K_VALUE);
             fprintf(f, "    {\"%s\", %lu, %lu, 0x%lXu, \"%s\", ", items[i].name, items[i].a,
                     items[i].b, items[i].c, items[i].desc);
             if (nv)
@@ -460,9 +464,7 @@ static void emit_c_table(const char *path, const char *header)
     for (int i = 0; i < nitems; i++) {
         const struct item *it = &items[i];
         if (it->kind == K_REG) {
-            unsigned nf = 0;
-            for (int j = 0; j < nitems; j++)
-                nf += items[j].kind == K_FIELD && items[j].parent == i;
+            unsigned nf = children(i, K_FIELD);
             fprintf(f, "    {\"%s\", 0x%04lX, 1, \"%s\", 0x%08lXu, 0x%08lXu, 0x%08lXu, \"%s\", "
                        "fields_%d, %u},\n",
                     it->name, it->a, it->access, reg_reset(i), reg_wmask(i), reg_rmask(i), it->desc,
