@@ -49,6 +49,8 @@ module link_exec #(
     localparam integer LEN_W   = $clog2(8 + 4 * MAX_WORDS + 1);
     localparam [31:0]  MAX_WORDS32 = MAX_WORDS;
 
+    initial if ((1 << WORD_AW) != MAX_WORDS) $error("MAX_WORDS must be a power of two");
+
     localparam [3:0] S_IDLE   = 4'd0,
                      S_JUDGE1 = 4'd1,   // request arithmetic, into registers
                      S_JUDGE2 = 4'd2,   // request-level checks, into flags
@@ -72,8 +74,9 @@ module link_exec #(
     reg [WORD_AW-1:0] index, last;  // word i of the request, and the last word's index
     reg        at_last;
     reg [2:0]  byte_idx;
-    reg        ans_ok;       // the target's answer, registered before anything acts on it
-    reg [2:0]  ans_status;
+    reg [2:0]  ans_status;   // the target's answer, registered before anything acts on it
+    localparam [1:0] A_FAIL = 2'd0, A_NEXT = 2'd1, A_APPLY = 2'd2, A_DONE = 2'd3;
+    reg [1:0]  action;
 
     // last WRITE judged, for retries
     reg        last_valid;
@@ -110,14 +113,22 @@ module link_exec #(
     endtask
 
     // Only a WRITE's deterministic outcome is remembered; BUSY is not (a retry must run).
+    // The decision sets a flag; the copy is made a cycle later from that one flip-flop (the
+    // frame is still held), so no decision logic drives the copy's wide enable.
+    reg       remember_now;
+    reg [2:0] remember_status;
     task automatic remember(input [2:0] st);
         begin
-            last_valid  <= st != BAL_ST_BUSY[2:0];
-            last_seq    <= f_seq;
-            last_crc    <= f_crc;
-            last_status <= st;
+            remember_now    <= 1'b1;
+            remember_status <= st;
         end
     endtask
+    always @(posedge clk)
+        if (remember_now) begin
+            last_seq    <= f_seq;
+            last_crc    <= f_crc;
+            last_status <= remember_status;
+        end
 
     // request arithmetic and checks, two registered stages ahead of the verdict
     always @(posedge clk) begin
@@ -127,14 +138,16 @@ module link_exec #(
             op_bad    <= f_op != BAL_OP_NOP && f_op != BAL_OP_READ && f_op != BAL_OP_WRITE;
             op_nop    <= f_op == BAL_OP_NOP;
             nop_ok    <= f_count == 16'd0 && f_len == 8;
-            count_ok  <= f_count != 16'd0 && f_count <= MAX_WORDS32[15:0];
+            // 1..MAX_WORDS by zero and equality tests: no comparator carry chain
+            count_ok  <= f_count != 16'd0 && (f_count[15:WORD_AW] == {(16 - WORD_AW){1'b0}} ||
+                                              f_count == MAX_WORDS32[15:0]);
             write_len <= {f_count[LEN_W-1:0], 2'b00} + 8;
             end_addr  <= {1'b0, f_addr} + {1'b0, f_count};
             last      <= f_count[WORD_AW-1:0] - 1'b1;
         end
         if (state == S_JUDGE2) begin
             len_ok    <= is_write ? ({2'b00, f_len} == write_len) : (f_len == 8);
-            range_ok  <= end_addr <= 17'h10000;
+            range_ok  <= !end_addr[16] || end_addr[15:0] == 16'd0;  // end_addr <= 0x10000
             duplicate <= is_write && last_valid && f_seq == last_seq && f_crc == last_crc;
         end
         if (state == S_FETCH || state == S_READ)
@@ -146,23 +159,28 @@ module link_exec #(
     always @(posedge clk) begin
         frame_release <= 1'b0;
         bus_req       <= 1'b0;
+        remember_now  <= 1'b0;
+        if (remember_now)
+            last_valid <= remember_status != BAL_ST_BUSY[2:0];
         ev_frame_ok   <= 1'b0;
         ev_crc_err    <= 1'b0;
         ev_duplicate  <= 1'b0;
         if (out_ack)
             out_valid <= 1'b0;
         if (rst) begin
-            state      <= S_IDLE;
-            out_valid  <= 1'b0;
-            last_valid <= 1'b0;
+            state        <= S_IDLE;
+            out_valid    <= 1'b0;
+            last_valid   <= 1'b0;
+            remember_now <= 1'b0;
         end else begin
             case (state)
-                S_IDLE: if (frame_valid && !frame_release) begin
+                S_IDLE: if (frame_valid && !frame_release)
+                    state <= S_JUDGE1;
+                S_JUDGE1: begin
                     index    <= {WORD_AW{1'b0}};
                     applying <= 1'b0;
-                    state    <= S_JUDGE1;
+                    state    <= S_JUDGE2;
                 end
-                S_JUDGE1: state <= S_JUDGE2;
                 S_JUDGE2: state <= S_DECIDE;
                 S_DECIDE: begin
                     ev_crc_err   <= !f_crc_ok;
@@ -187,28 +205,34 @@ module link_exec #(
                     state     <= S_WAIT;
                 end
                 S_WAIT: if (bus_ack) begin
-                    ans_ok     <= bus_ok;
+                    // what to do next, decided here and acted on from a register in S_EVAL
                     ans_status <= bus_status;
+                    action     <= !applying && !bus_ok     ? A_FAIL :
+                                  !at_last                 ? A_NEXT :
+                                  is_write && !applying    ? A_APPLY : A_DONE;
                     state      <= S_EVAL;
                 end
-                S_EVAL: begin
-                    if (!applying && !ans_ok) begin
+                S_EVAL: case (action)
+                    A_FAIL: begin
                         if (is_write)
                             remember(ans_status);
                         answer(ans_status);
-                    end else if (!at_last) begin
+                    end
+                    A_NEXT: begin
                         index <= index + 1'b1;
                         state <= S_FETCH;
-                    end else if (is_write && !applying) begin
+                    end
+                    A_APPLY: begin
                         index    <= {WORD_AW{1'b0}};
                         applying <= 1'b1;
                         state    <= S_FETCH;
-                    end else begin
+                    end
+                    default: begin
                         if (is_write)
                             remember(BAL_ST_OK[2:0]);
                         answer(BAL_ST_OK[2:0]);
                     end
-                end
+                endcase
                 S_HEADER: if (out_free) begin
                     out_data  <= header_byte;
                     out_valid <= 1'b1;
