@@ -63,15 +63,16 @@ module sys_regs #(
     endfunction
 
     // ---- engine state
-    localparam [2:0] E_IDLE  = 3'd0,
-                     E_SWEEP = 3'd1,  // writes reset values (or zeros into the counters)
-                     E_INC_R = 3'd2,  // counter or uptime: read
-                     E_INC_C = 3'd3,  // add one to the low half; its carry
-                     E_INC_H = 3'd7,  // the carry into the high half (uptime only)
-                     E_INC_W = 3'd4,  // write back
-                     E_BUS   = 3'd5,  // a bus request: its RAM read or write, and the judgement
-                     E_ACK   = 3'd6;
-    reg [2:0]      estate;
+    localparam [3:0] E_IDLE  = 4'd0,
+                     E_SWEEP = 4'd1,  // writes reset values (or zeros into the counters)
+                     E_INC_R = 4'd2,  // counter or uptime: read
+                     E_INC_C = 4'd3,  // add one to the low half; its carry
+                     E_INC_H = 4'd4,  // the carry into the high half (uptime only)
+                     E_INC_W = 4'd5,  // write back
+                     E_BUS   = 4'd6,  // a bus request: its RAM read or write, and the judgement
+                     E_ACK   = 4'd7,  // the answer; CTRL acts
+                     E_CLEAR = 4'd8;  // LINK_CLEAR: set up the counter sweep
+    reg [3:0]      estate;
     reg [4:0]      sweep_a, sweep_end;
     reg            sweep_zero;      // LINK_CLEAR: zeros, not reset values
     reg            ctrl_wr, clear_wr;  // this bus request writes CTRL; clears the counters
@@ -201,17 +202,16 @@ module sys_regs #(
                         ctrl_mute  <= wbits[0];
                         soft_reset <= wbits[1];
                     end
-                    if (clear_wr) begin
-                        // zeros into the counters, now
-                        link_err   <= 1'b0;
-                        pending    <= {NCNT{1'b0}};
-                        sweep_a    <= CNT_BASE;
-                        sweep_end  <= CNT_LAST;
-                        sweep_zero <= 1'b1;
-                        estate     <= E_SWEEP;
-                    end else begin
-                        estate     <= E_IDLE;
-                    end
+                    estate <= clear_wr ? E_CLEAR : E_IDLE;
+                end
+                E_CLEAR: begin
+                    // zeros into the counters, now
+                    link_err   <= 1'b0;
+                    pending    <= ev;  // what came before the clear is cleared with it
+                    sweep_a    <= CNT_BASE;
+                    sweep_end  <= CNT_LAST;
+                    sweep_zero <= 1'b1;
+                    estate     <= E_SWEEP;
                 end
                 default: estate <= E_IDLE;
             endcase
