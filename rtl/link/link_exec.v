@@ -63,7 +63,8 @@ module link_exec #(
                      S_RWAIT  = 4'd9,
                      S_DATA   = 4'd10,  // its four bytes
                      S_DONE   = 4'd11,  // let the frame go
-                     S_EVAL   = 4'd12;  // act on the registered answer
+                     S_EVAL   = 4'd12,  // act on the registered answer
+                     S_VERDICT = 4'd13; // act on the registered verdict
 
     reg [3:0]  state;
     reg [2:0]  status;
@@ -74,6 +75,8 @@ module link_exec #(
     reg [WORD_AW-1:0] index, last;  // word i of the request, and the last word's index
     reg        at_last;
     reg [2:0]  byte_idx;
+    reg [2:0]  v_status;     // the request-level verdict
+    reg        v_proceed;
     reg [2:0]  ans_status;   // the target's answer, registered before anything acts on it
     localparam [1:0] A_FAIL = 2'd0, A_NEXT = 2'd1, A_APPLY = 2'd2, A_DONE = 2'd3;
     reg [1:0]  action;
@@ -189,14 +192,20 @@ module link_exec #(
                     // only the very next request may be a retry of the last WRITE
                     if (f_crc_ok && !(well_formed && duplicate))
                         last_valid <= 1'b0;
-                    if (!f_crc_ok)             answer(BAL_ST_BAD_CRC[2:0]);
-                    else if (op_bad)           answer(BAL_ST_BAD_OP[2:0]);
-                    else if (op_nop)           answer(nop_ok ? BAL_ST_OK[2:0] : BAL_ST_BAD_LEN[2:0]);
-                    else if (!count_ok || !len_ok) answer(BAL_ST_BAD_LEN[2:0]);
-                    else if (duplicate)        answer(last_status);
-                    else if (!range_ok)        answer(BAL_ST_BAD_ADDR[2:0]);
-                    else                       state <= S_FETCH;
+                    // the verdict, into registers; S_VERDICT acts on it
+                    v_status  <= !f_crc_ok               ? BAL_ST_BAD_CRC[2:0] :
+                                 op_bad                  ? BAL_ST_BAD_OP[2:0] :
+                                 op_nop                  ? (nop_ok ? BAL_ST_OK[2:0] : BAL_ST_BAD_LEN[2:0]) :
+                                 !count_ok || !len_ok    ? BAL_ST_BAD_LEN[2:0] :
+                                 duplicate               ? last_status :
+                                 !range_ok               ? BAL_ST_BAD_ADDR[2:0] : BAL_ST_OK[2:0];
+                    v_proceed <= f_crc_ok && well_formed && !duplicate && range_ok;
+                    state     <= S_VERDICT;
                 end
+                S_VERDICT: if (v_proceed)
+                    state <= S_FETCH;
+                else
+                    answer(v_status);
                 S_FETCH: state <= S_ISSUE;
                 S_ISSUE: begin
                     bus_req   <= 1'b1;

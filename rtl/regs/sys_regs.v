@@ -1,7 +1,7 @@
 // The system and link registers of regs/regmap.def (page 0x0000-0x001F), kept in one block RAM
 // rather than flip-flops: constants, rw read-back, the seven link counters and the uptime all
 // live there, so a read is a RAM read and there is no read multiplexer. A small engine owns
-// the RAM between bus requests: it sweeps the reset values in during reset (and zeros into the
+// the RAM between bus requests: it sweeps the reset values in after reset (and into the
 // counters on LINK_CLEAR), and increments the counters and the uptime by read-modify-write.
 // Only what hardware needs every cycle (mute) and the live STATUS bits are flip-flops.
 // Address, value and storage rules come from the generated rm_* functions of regmap.vh.
@@ -43,8 +43,17 @@ module sys_regs #(
     localparam [NCNT-1:0] ERR_EVENTS = 7'b0111110;
 
     initial if (REG_LINK_DUPLICATES[4:0] != CNT_LAST) $error("link counters must be contiguous");
+    // the reset sweep writes zeros from UPTIME to the last counter: all must reset to zero
+    localparam [4:0] SWEEP_FIRST = REG_UPTIME[4:0];
+    integer c;
+    initial for (c = {27'd0, SWEEP_FIRST}; c <= {27'd0, CNT_LAST}; c = c + 1)
+        if (rm_reset(c[7:0]) != 32'd0) $error("registers swept at reset must reset to 0");
 
     (* no_rw_check *) reg [31:0] mem [0:31];
+    // contents at configuration: every register's reset value (the bitstream carries them)
+    integer i;
+    initial for (i = 0; i < 32; i = i + 1)
+        mem[i] = reset_value(i[4:0]);
     reg  [4:0]  raddr;
     reg  [31:0] rq;      // RAM output, registered
     reg         we;
@@ -64,7 +73,7 @@ module sys_regs #(
 
     // ---- engine state
     localparam [3:0] E_IDLE  = 4'd0,
-                     E_SWEEP = 4'd1,  // writes reset values (or zeros into the counters)
+                     E_SWEEP = 4'd1,  // writes reset values (all; the counters' on LINK_CLEAR)
                      E_INC_R = 4'd2,  // counter or uptime: read
                      E_INC_C = 4'd3,  // add one to the low half; its carry
                      E_INC_H = 4'd4,  // the carry into the high half (uptime only)
@@ -73,8 +82,7 @@ module sys_regs #(
                      E_ACK   = 4'd7,  // the answer; CTRL acts
                      E_CLEAR = 4'd8;  // LINK_CLEAR: set up the counter sweep
     reg [3:0]      estate;
-    reg [4:0]      sweep_a, sweep_end;
-    reg            sweep_zero;      // LINK_CLEAR: zeros, not reset values
+    reg [4:0]      sweep_a, sweep_left;  // next address written, and how many after it
     reg            ctrl_wr, clear_wr;  // this bus request writes CTRL; clears the counters
     reg [1:0]      wbits;              // CTRL.SOFT_RESET and CTRL.MUTE as written
     reg [NCNT-1:0] pending;         // counter events not yet counted
@@ -116,10 +124,14 @@ module sys_regs #(
         if ((ev & ERR_EVENTS) != {NCNT{1'b0}})
             link_err <= 1'b1;
         if (rst) begin
+            // after reset: zeros from UPTIME to the last counter (all reset to zero); during
+            // it, CTRL's reset value, again and again. Constants come from configuration.
             estate      <= E_SWEEP;
-            sweep_a     <= 5'd0;
-            sweep_end   <= 5'd31;
-            sweep_zero  <= 1'b0;
+            sweep_a     <= SWEEP_FIRST;
+            sweep_left  <= CNT_LAST - SWEEP_FIRST;
+            we          <= 1'b1;
+            waddr       <= REG_CTRL[4:0];
+            wd          <= REG_CTRL_RESET & rm_rmask(REG_CTRL[7:0]);
             pending     <= {NCNT{1'b0}};
             uptime_due  <= 1'b0;
             bus_pending <= 1'b0;
@@ -130,11 +142,13 @@ module sys_regs #(
         end else begin
             case (estate)
                 E_SWEEP: begin
-                    we      <= 1'b1;
-                    waddr   <= sweep_a;
-                    wd      <= sweep_zero ? 32'd0 : reset_value(sweep_a);
-                    sweep_a <= sweep_a + 5'd1;
-                    if (sweep_a == sweep_end)
+                    // zeros: the reset value of everything swept
+                    we         <= 1'b1;
+                    waddr      <= sweep_a;
+                    wd         <= 32'd0;
+                    sweep_a    <= sweep_a + 5'd1;
+                    sweep_left <= sweep_left - 5'd1;
+                    if (sweep_left == 5'd0)
                         estate <= E_IDLE;
                 end
                 E_IDLE: begin
@@ -208,9 +222,8 @@ module sys_regs #(
                     // zeros into the counters, now
                     link_err   <= 1'b0;
                     pending    <= ev;  // what came before the clear is cleared with it
-                    sweep_a    <= CNT_BASE;
-                    sweep_end  <= CNT_LAST;
-                    sweep_zero <= 1'b1;
+                    sweep_a    <= CNT_BASE;  // their reset value is zero
+                    sweep_left <= NCNT[4:0] - 5'd1;
                     estate     <= E_SWEEP;
                 end
                 default: estate <= E_IDLE;
