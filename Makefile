@@ -101,7 +101,8 @@ VINC       := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 VFLAGS     := --cc -O3 --x-assign unique --x-initial unique -Wall -Wno-fatal \
               --top-module balanced_top $(SIM_PARAMS) $(RTL_IDIRS)
 
-$(VMODEL): $(RTL_CORE) $(RTL_TOP) $(RTL_SIMPRIM) $(RTL_INC)
+# version.h changes with the commit: the model's BUILD register follows it
+$(VMODEL): $(RTL_CORE) $(RTL_TOP) $(RTL_SIMPRIM) $(RTL_INC) $(GEN)/version.h
 	@mkdir -p $(VOBJ)
 	$(VERILATOR) $(VFLAGS) --build -j 2 -Mdir $(VOBJ) $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM) >$(VOBJ)/build.log 2>&1 || (tail -30 $(VOBJ)/build.log; exit 1)
 
@@ -175,7 +176,7 @@ SYNTH_SCRIPT = read_verilog $(RTL_IDIRS) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
     chparam -set BUILD_HASH $(BUILD_HASH) balanced_top; \
     synth_ice40 -dsp -top balanced_top -json $@
 
-$(BOARD_DIR)/balanced.json: $(RTL_CORE) $(RTL_TOP) $(RTL_BOARD) $(RTL_INC)
+$(BOARD_DIR)/balanced.json: $(RTL_CORE) $(RTL_TOP) $(RTL_BOARD) $(RTL_INC) $(GEN)/version.h
 	@mkdir -p $(@D)
 	$(YOSYS) -q -l $(BOARD_DIR)/yosys.log -p '$(SYNTH_SCRIPT)'
 
