@@ -45,7 +45,7 @@ awk 'NR > 1 && $7 > 0 { print $1, $7 }' "$out/blocks.txt" | while read -r mod lc
 done
 awk 'NR > 1 && $1 ~ /^(uart_rx|uart_tx|stream_fifo|link_rx|link_exec|link_tx|crc16_byte|reg_decoder|sys_regs|scratch_ram|ms_tick|reset_gen|balanced_core)$/ { s += $7 }
      END { print s }' "$out/blocks.txt" | while read -r total; do
-    json fpga.lc_est.control_plane "$total" LC "sum of the control-plane blocks (link, registers, tick, reset)"
+    json fpga.lc_est.control_plane "$total" LC "sum of the control-plane blocks, one instance each (nextpnr: fpga.LC)"
 done
 
 { echo "["; sed '$!s/$/,/' "$lines"; echo "]"; } >"$out/results.json"
