@@ -131,12 +131,13 @@ $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libb
 	$(CXX) -o $@ $^ -pthread -lm $(VTRACE_LIB)
 
 # ---------------------------------------------------------------- tests
-TEST_UNIT  := test_proto test_ftdi_util test_regmap
+TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel
 TEST_SIM   := test_rtl_link
 TEST_E2E   := test_e2e
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
 
 $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
+$(BUILD)/tests/test_audiomodel: $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o
 
 $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
