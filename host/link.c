@@ -195,7 +195,6 @@ static int identify(struct bal_link *l)
                  proto, BAL_PROTO_VERSION, proto > BAL_PROTO_VERSION ? "host tools" : "bitstream");
         return BAL_ERR_PROTO;
     }
-    l->version = id[1];
     return BAL_OK;
 }
 

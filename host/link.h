@@ -21,7 +21,6 @@ struct bal_link {
     int retries;    /* attempts after the first */
     uint8_t seq;
     unsigned last_status; /* device status of the last request */
-    uint32_t version;     /* the device's VERSION register, read at session start */
     struct bal_link_stats stats;
     struct bal_slip_decoder dec;
     char error[512];

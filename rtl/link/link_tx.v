@@ -46,25 +46,21 @@ module link_tx (
 
     // take a byte while none is held (in_ack high: in_data is the one just taken)
     wire take = state == S_BODY && !held && !held_last && in_valid && !in_ack;
+    // the CRC goes out through the same hold and escape path as the body
+    wire       crc_turn  = (state == S_CRC_H || state == S_CRC_L) && slot && !esc_pending && !held;
+    wire       load      = take || crc_turn;
+    wire [7:0] load_byte = take ? in_data : state == S_CRC_H ? crc[15:8] : crc[7:0];
     always @(posedge clk) begin
         in_ack <= take && !rst;
-        if (take) begin
-            held_byte <= in_data;
-            held_end  <= in_data == BAL_SLIP_END;
-            held_esc  <= in_data == BAL_SLIP_ESC;
-            crc       <= crc_next;
-        end else if (state == S_START) begin
-            crc <= 16'hFFFF;
-        end else if (state == S_CRC_H && slot && !esc_pending && !held) begin
-            // the CRC goes out through the same hold and escape path as the body
-            held_byte <= crc[15:8];
-            held_end  <= crc[15:8] == BAL_SLIP_END;
-            held_esc  <= crc[15:8] == BAL_SLIP_ESC;
-        end else if (state == S_CRC_L && slot && !esc_pending && !held) begin
-            held_byte <= crc[7:0];
-            held_end  <= crc[7:0] == BAL_SLIP_END;
-            held_esc  <= crc[7:0] == BAL_SLIP_ESC;
+        if (load) begin
+            held_byte <= load_byte;
+            held_end  <= load_byte == BAL_SLIP_END;
+            held_esc  <= load_byte == BAL_SLIP_ESC;
         end
+        if (take)
+            crc <= crc_next;
+        else if (state == S_START)
+            crc <= 16'hFFFF;
     end
 
     always @(posedge clk) begin

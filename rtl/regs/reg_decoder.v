@@ -30,23 +30,23 @@ module reg_decoder #(
         in_window = (a >> aw) == (base >> aw);
     endfunction
 
+    reg [NT-1:0] hit;   // the windows m_addr falls in
+    integer i;
+    always @*
+        for (i = 0; i < NT; i = i + 1)
+            hit[i] = in_window(m_addr, T_BASE[16*i +: 16], T_AW[5*i +: 5]);
+
     reg [NT-1:0] sel;   // the window of the request in flight
     reg          miss;  // in none: answered here
-    integer i;
     always @(posedge clk) begin
         t_req <= {NT{1'b0}};
         miss  <= 1'b0;
         if (rst) begin
             sel <= {NT{1'b0}};
         end else if (m_req) begin
-            for (i = 0; i < NT; i = i + 1)
-                sel[i] <= in_window(m_addr, T_BASE[16*i +: 16], T_AW[5*i +: 5]);
-            for (i = 0; i < NT; i = i + 1)
-                t_req[i] <= in_window(m_addr, T_BASE[16*i +: 16], T_AW[5*i +: 5]);
-            miss <= 1'b1;
-            for (i = 0; i < NT; i = i + 1)
-                if (in_window(m_addr, T_BASE[16*i +: 16], T_AW[5*i +: 5]))
-                    miss <= 1'b0;
+            sel   <= hit;
+            t_req <= hit;
+            miss  <= hit == {NT{1'b0}};
         end
     end
 
