@@ -57,7 +57,8 @@ $(REGMAP_OUT) docs/registers.md &: regs/regmap.def $(BUILD)/regmapgen
 RTL_LINK   := rtl/link/uart_rx.v rtl/link/uart_tx.v rtl/link/stream_fifo.v rtl/link/crc16_byte.v \
               rtl/link/link_rx.v rtl/link/link_exec.v rtl/link/link_tx.v
 RTL_REGS   := rtl/regs/reg_decoder.v rtl/regs/sys_regs.v rtl/regs/scratch_ram.v
-RTL_AUDIO  :=
+RTL_AUDIO  := rtl/audio/audio_regs.v rtl/audio/audio_path.v rtl/audio/i2s_rx.v rtl/audio/rate_detect.v \
+              rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v
 RTL_CORE   := rtl/balanced_core.v rtl/ms_tick.v rtl/reset_gen.v $(RTL_LINK) $(RTL_REGS) $(RTL_AUDIO)
 RTL_TOP    := rtl/balanced_top.v
 RTL_BOARD  := rtl/ice40/sys_pll.v
@@ -132,12 +133,13 @@ $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libb
 
 # ---------------------------------------------------------------- tests
 TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel
-TEST_SIM   := test_rtl_link
+TEST_SIM   := test_rtl_link test_rtl_audio
 TEST_E2E   := test_e2e
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
 
 $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
-$(BUILD)/tests/test_audiomodel: $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o
+AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o
+$(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_rtl_audio: $(AUDIO_C_OBJ)
 
 $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)

@@ -621,6 +621,180 @@ static int cmd_script(struct session *s, int argc, char **argv)
     return rc;
 }
 
+/* ---------------------------------------------------------------- audio settings */
+
+static const struct bal_field_info *field_of(uint16_t reg, const char *name)
+{
+    const struct bal_reg_info *r = bal_reg_at(reg);
+    for (unsigned i = 0; r && i < r->nfields; i++)
+        if (!strcmp(r->fields[i].name, name))
+            return &r->fields[i];
+    return NULL;
+}
+
+/* The code of a field's value named word (any case; a name may be given without a leading
+ * "BITS" or "R"), or a usage error listing the choices. */
+static int parse_code(const char *cmd, uint16_t reg, const char *field, const char *word,
+                      uint32_t *code)
+{
+    const struct bal_field_info *f = field_of(reg, field);
+    char choices[256] = "";
+    for (unsigned i = 0; f && i < f->nvalues; i++) {
+        const char *name = f->values[i].name;
+        const char *bare = !strncmp(name, "BITS", 4) ? name + 4 : name;
+        if (!strcasecmp(word, name) || !strcasecmp(word, bare)) {
+            *code = f->values[i].code;
+            return EXIT_OK;
+        }
+        size_t n = strlen(choices);
+        snprintf(choices + n, sizeof choices - n, "%s%s", i ? "|" : "", bare);
+    }
+    for (char *c = choices; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return usage_error("%s: '%s' is not one of %s", cmd, word, choices);
+}
+
+static const char *code_name(uint16_t reg, const char *field, uint32_t code)
+{
+    static char buf[4][32];
+    static int next;
+    const struct bal_field_info *f = field_of(reg, field);
+    for (unsigned i = 0; f && i < f->nvalues; i++)
+        if (f->values[i].code == code) {
+            const char *name = f->values[i].name;
+            char *out = buf[next++ % 4];
+            snprintf(out, sizeof buf[0], "%s", !strncmp(name, "BITS", 4) ? name + 4 : name);
+            for (char *c = out; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+            return out;
+        }
+    return "?";
+}
+
+/* Writes one register's field (the others as they are), after reading it. */
+static int write_field(struct session *s, uint16_t reg, uint32_t mask, unsigned lsb, uint32_t code)
+{
+    uint32_t v;
+    int rc = need_link(s);
+    if (!rc && (rc = bal_read(&s->link, reg, 1, &v)))
+        rc = link_error(s, rc);
+    v = (v & ~mask) | ((code << lsb) & mask);
+    if (!rc && (rc = bal_write(&s->link, reg, 1, &v)))
+        rc = link_error(s, rc);
+    if (!rc && s->json)
+        printf("{\"register\":\"%s\",\"value\":%u}\n", bal_reg_at(reg)->name, v);
+    return rc;
+}
+
+static int cmd_input(struct session *s, int argc, char **argv)
+{
+    uint32_t code;
+    if (argc != 1)
+        return usage_error("input takes one argument: i2s|silence");
+    int rc = parse_code("input", BAL_REG_AUDIO_SOURCE, "SOURCE", argv[0], &code);
+    return rc ? rc : write_field(s, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_MASK,
+                                 BAL_AUDIO_SOURCE_SOURCE_LSB, code);
+}
+
+static int cmd_route(struct session *s, int argc, char **argv)
+{
+    uint32_t code;
+    if (argc != 1)
+        return usage_error("route takes one argument: stereo|swap|mono|left|right");
+    int rc = parse_code("route", BAL_REG_ROUTE, "MODE", argv[0], &code);
+    return rc ? rc : write_field(s, BAL_REG_ROUTE, BAL_ROUTE_MODE_MASK, BAL_ROUTE_MODE_LSB, code);
+}
+
+static int cmd_invert(struct session *s, int argc, char **argv)
+{
+    if (argc != 2)
+        return usage_error("invert takes two arguments: left|right on|off");
+    bool left = !strcasecmp(argv[0], "left");
+    if (!left && strcasecmp(argv[0], "right"))
+        return usage_error("invert: '%s' is not one of left|right", argv[0]);
+    bool on = !strcasecmp(argv[1], "on");
+    if (!on && strcasecmp(argv[1], "off"))
+        return usage_error("invert: '%s' is not one of on|off", argv[1]);
+    uint32_t mask = left ? BAL_ROUTE_INVERT_LEFT_MASK : BAL_ROUTE_INVERT_RIGHT_MASK;
+    return write_field(s, BAL_REG_ROUTE, mask, left ? BAL_ROUTE_INVERT_LEFT_LSB
+                                                    : BAL_ROUTE_INVERT_RIGHT_LSB, on);
+}
+
+static int cmd_topology(struct session *s, int argc, char **argv)
+{
+    uint32_t code;
+    if (argc != 1)
+        return usage_error("topology takes one argument: balanced|se|parallel|mono");
+    int rc = parse_code("topology", BAL_REG_TOPOLOGY, "MODE", argv[0], &code);
+    return rc ? rc : write_field(s, BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_MASK,
+                                 BAL_TOPOLOGY_MODE_LSB, code);
+}
+
+static int cmd_format(struct session *s, int argc, char **argv)
+{
+    uint32_t code;
+    if (argc != 1)
+        return usage_error("format takes one argument: 24|32");
+    int rc = parse_code("format", BAL_REG_OUT_FORMAT, "SLOT", argv[0], &code);
+    return rc ? rc : write_field(s, BAL_REG_OUT_FORMAT, BAL_OUT_FORMAT_SLOT_MASK,
+                                 BAL_OUT_FORMAT_SLOT_LSB, code);
+}
+
+static unsigned rate_hz(uint32_t code)
+{
+    static const unsigned hz[] = {0, 44100, 48000, 88200, 96000, 176400, 192000};
+    return code < sizeof hz / sizeof hz[0] ? hz[code] : 0;
+}
+
+static int cmd_status(struct session *s, int argc, char **argv)
+{
+    (void)argv;
+    if (argc)
+        return usage_error("status takes no arguments");
+    int rc = need_link(s);
+    if (rc)
+        return rc;
+    uint32_t src, rt[3], st, ctl[2];
+    if ((rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)) ||
+        (rc = bal_read(&s->link, BAL_REG_ROUTE, 3, rt)) ||
+        (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, &st)) ||
+        (rc = bal_read(&s->link, BAL_REG_CTRL, 2, ctl)))
+        return link_error(s, rc);
+    const char *source = code_name(BAL_REG_AUDIO_SOURCE, "SOURCE", FIELD(AUDIO_SOURCE, SOURCE, src));
+    bool locked = FIELD(AUDIO_STATUS, LOCKED, st);
+    unsigned in_hz = rate_hz(FIELD(AUDIO_STATUS, RATE, st));
+    unsigned in_slot = (unsigned[]){0, 16, 24, 32}[FIELD(AUDIO_STATUS, SLOT_IN, st)];
+    unsigned out_hz = rate_hz(FIELD(AUDIO_STATUS, OUT_RATE, st));
+    unsigned out_slot = FIELD(OUT_FORMAT, SLOT, rt[2]) == BAL_OUT_FORMAT_SLOT_BITS24 ? 24 : 32;
+    const char *route = code_name(BAL_REG_ROUTE, "MODE", FIELD(ROUTE, MODE, rt[0]));
+    bool inv_l = FIELD(ROUTE, INVERT_LEFT, rt[0]), inv_r = FIELD(ROUTE, INVERT_RIGHT, rt[0]);
+    const char *topo = code_name(BAL_REG_TOPOLOGY, "MODE", FIELD(TOPOLOGY, MODE, rt[1]));
+    bool mute = FIELD(CTRL, MUTE, ctl[0]), ready = FIELD(STATUS, DSP_READY, ctl[1]);
+    bool exact = FIELD(STATUS, CLK_EXACT, ctl[1]);
+    if (s->json) {
+        printf("{\"source\":\"%s\",\"input\":{\"locked\":%s,\"rate_hz\":%u,\"slot_bits\":%u},"
+               "\"output\":{\"rate_hz\":%u,\"slot_bits\":%u,\"clock_exact\":%s},"
+               "\"route\":\"%s\",\"invert\":{\"left\":%s,\"right\":%s},\"topology\":\"%s\","
+               "\"mute\":%s,\"dsp_ready\":%s}\n",
+               source, locked ? "true" : "false", in_hz, in_slot, out_hz, out_slot,
+               exact ? "true" : "false", route, inv_l ? "true" : "false",
+               inv_r ? "true" : "false", topo, mute ? "true" : "false", ready ? "true" : "false");
+        return EXIT_OK;
+    }
+    printf("source        %s\n", source);
+    if (locked)
+        printf("I2S input     %.1f kHz, %u-bit slots, locked\n", in_hz / 1000.0, in_slot);
+    else
+        printf("I2S input     none (no clocks, or not at 44.1..192 kHz)\n");
+    printf("output        %.1f kHz%s, %u-bit slots, two DACs\n", out_hz / 1000.0,
+           exact ? "" : " (approximate: crystal clock)", out_slot);
+    printf("routing       %s; invert left %s, right %s\n", route, inv_l ? "on" : "off",
+           inv_r ? "on" : "off");
+    printf("topology      %s\n", topo);
+    printf("mute          %s%s\n", mute ? "on" : "off", ready ? "" : " (datapath settling)");
+    return EXIT_OK;
+}
+
 static const struct command commands[] = {
     {"list", cmd_list, "",
      "Lists the FT2232H devices (0403:6010) on USB with their serial numbers and product\n"
@@ -637,6 +811,22 @@ static const struct command commands[] = {
      "starts in a block must end in it. 'reg load' writes the values in FILE (white space\n"
      "or commas between them, # comments) from ADDR upwards, up to 256 words per request.\n"
      "'reg list' prints the register map."},
+    {"status", cmd_status, "",
+     "Shows the audio path: source, the I2S input's rate and slot width (44.1..192 kHz,\n"
+     "locked or not), the output's rate and format, routing, inversion, topology, mute."},
+    {"input", cmd_input, "i2s|silence",
+     "Chooses what plays: the I2S input (silent while it has no steady clocks) or silence."},
+    {"route", cmd_route, "stereo|swap|mono|left|right",
+     "Chooses what each channel carries: L and R, R and L, (L+R)/2 on both, L on both or R\n"
+     "on both. Inversion (see invert) applies after it."},
+    {"invert", cmd_invert, "left|right on|off",
+     "Inverts the polarity of one channel, after routing and before the topology."},
+    {"topology", cmd_topology, "balanced|se|parallel|mono",
+     "How the two channels drive the four lanes L+ L- R+ R-: balanced (L+ = L, L- = -L,\n"
+     "R+ = R, R- = -R), se (single-ended: L- = R- = 0), parallel (L+ = L- = L, R+ = R- = R),\n"
+     "mono (bridged: M = (L+R)/2; L+ = R+ = M, L- = R- = -M)."},
+    {"format", cmd_format, "24|32",
+     "The DACs' I2S slot width in bits (samples are 24 bits, left-aligned; default 32)."},
     {"-", cmd_script, "",
      "Reads commands from standard input, one per line (# starts a comment, up to 264 words\n"
      "a line: a 256-word block write fits), over one connection; --json on a line applies\n"
@@ -686,7 +876,7 @@ static void usage(FILE *f)
             "  -V, --version      print the version\n\ncommands:\n",
             DEFAULT_TIMEOUT_MS, DEFAULT_RETRIES);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].args);
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].args);
     fprintf(f, "\nexit codes: 0 ok, 1 check failed, 2 usage, 3 no device or no permission,\n"
                "            4 I/O or no answer, 5 protocol (not a balanced device), 6 device refused\n");
 }

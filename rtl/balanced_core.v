@@ -17,6 +17,16 @@ module balanced_core #(
     // control UART (FT2232H interface B)
     input  wire uart_rx,
     output wire uart_tx,
+    // I2S input from the source (asynchronous)
+    input  wire i2s_bclk,
+    input  wire i2s_lrclk,
+    input  wire i2s_data,
+    // the two DACs: A carries L+ and L-, B carries R+ and R-
+    output wire dac_mclk,
+    output wire dac_bclk,
+    output wire dac_lrclk,
+    output wire dac_a_data,
+    output wire dac_b_data,
     // status LEDs, active high here
     output wire led_ready,
     output wire led_error
@@ -167,10 +177,12 @@ module balanced_core #(
         .tx         (uart_tx)
     );
 
-    // ---- register bus: decoder and targets. Target 0: system and link registers; 1: scratch.
-    localparam integer NT = 2;
+    // ---- register bus: decoder and targets. 0: system and link registers; 1: scratch;
+    // 2: audio settings and status.
+    localparam integer NT = 3;
     localparam [15:0] SYS_BASE = REG_ID;
     localparam [15:0] SCR_BASE = BLK_SCRATCH_RAM_BASE;
+    localparam [15:0] AUD_BASE = REG_AUDIO_SOURCE;
     localparam integer SCR_AW  = $clog2(BLK_SCRATCH_RAM_SIZE);
     localparam [4:0]  SCR_AW5  = SCR_AW[4:0];
     wire [NT-1:0]    t_req, t_ack;
@@ -178,8 +190,8 @@ module balanced_core #(
     wire [NT*32-1:0] t_rdata;
     reg_decoder #(
         .NT       (NT),
-        .T_BASE   ({SCR_BASE, SYS_BASE}),
-        .T_AW     ({SCR_AW5, 5'd5})
+        .T_BASE   ({AUD_BASE, SCR_BASE, SYS_BASE}),
+        .T_AW     ({5'd5, SCR_AW5, 5'd5})
     ) u_decoder (
         .clk      (clk),
         .rst      (rst),
@@ -240,6 +252,64 @@ module balanced_core #(
         .ack    (t_ack[1]),
         .resp   (t_resp[3:2]),
         .rdata  (t_rdata[63:32])
+    );
+
+    // ---- the audio path and its registers
+    wire [1:0] aud_source, aud_topology, aud_in_slot;
+    wire [2:0] aud_route, aud_in_rate, aud_out_rate;
+    wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked;
+    audio_regs u_audio_regs (
+        .clk          (clk),
+        .rst          (rst),
+        .req          (t_req[2]),
+        .op           (m_op),
+        .addr         (m_addr[4:0]),
+        .wdata        (m_wdata),
+        .ack          (t_ack[2]),
+        .resp         (t_resp[5:4]),
+        .rdata        (t_rdata[95:64]),
+        .source       (aud_source),
+        .route_mode   (aud_route),
+        .invert_l     (aud_inv_l),
+        .invert_r     (aud_inv_r),
+        .topology     (aud_topology),
+        .slot24       (aud_slot24),
+        .in_rate      (aud_in_rate),
+        .in_locked    (aud_locked),
+        .in_slot      (aud_in_slot),
+        .out_rate     (aud_out_rate)
+    );
+
+    // the datapath's reset, registered: it fans out across the audio path
+    reg audio_rst;
+    always @(posedge clk)
+        audio_rst <= rst || soft_reset;
+
+    audio_path #(
+        .SYS_CLK_HZ   (SYS_CLK_HZ)
+    ) u_audio (
+        .clk          (clk),
+        .rst          (audio_rst),
+        .mute         (ctrl_mute),
+        .ready        (dsp_ready),
+        .source       (aud_source),
+        .route_mode   (aud_route),
+        .invert_l     (aud_inv_l),
+        .invert_r     (aud_inv_r),
+        .topology     (aud_topology),
+        .slot24       (aud_slot24),
+        .in_rate      (aud_in_rate),
+        .in_locked    (aud_locked),
+        .in_slot      (aud_in_slot),
+        .out_rate     (aud_out_rate),
+        .i2s_bclk     (i2s_bclk),
+        .i2s_lrclk    (i2s_lrclk),
+        .i2s_data     (i2s_data),
+        .dac_mclk     (dac_mclk),
+        .dac_bclk     (dac_bclk),
+        .dac_lrclk    (dac_lrclk),
+        .dac_a_data   (dac_a_data),
+        .dac_b_data   (dac_b_data)
     );
 
     // ---- datapath reset: after a system or soft reset the datapath settles (2-3 ms) first

@@ -13,6 +13,16 @@ module balanced_top #(
     // FT2232H interface B
     input  wire uart_rx,    // pin 6
     output wire uart_tx,    // pin 9
+    // I2S input, PMOD1A
+    input  wire i2s_bclk,   // pin 4
+    input  wire i2s_lrclk,  // pin 2
+    input  wire i2s_data,   // pin 47
+    // two stereo DACs, PMOD1B: A carries L+ and L-, B carries R+ and R-
+    output wire dac_mclk,   // pin 43
+    output wire dac_bclk,   // pin 38
+    output wire dac_lrclk,  // pin 34
+    output wire dac_a_data, // pin 31
+    output wire dac_b_data, // pin 42
     // LEDs, active low
     output wire led_r_n,    // pin 11
     output wire led_g_n     // pin 37
@@ -46,6 +56,14 @@ module balanced_top #(
         .pll_lock   (lock_sync),
         .uart_rx    (uart_rx),
         .uart_tx    (uart_tx),
+        .i2s_bclk   (i2s_bclk),
+        .i2s_lrclk  (i2s_lrclk),
+        .i2s_data   (i2s_data),
+        .dac_mclk   (dac_mclk),
+        .dac_bclk   (dac_bclk),
+        .dac_lrclk  (dac_lrclk),
+        .dac_a_data (dac_a_data),
+        .dac_b_data (dac_b_data),
         .led_ready  (led_ready),
         .led_error  (led_error)
     );

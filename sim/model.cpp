@@ -29,6 +29,9 @@ extern "C" bm_model *bm_create(const struct bm_options *opt)
 #endif
     m->top->clk_12m = 0;
     m->top->uart_rx = 1;
+    m->top->i2s_bclk = 0;
+    m->top->i2s_lrclk = 0;
+    m->top->i2s_data = 0;
     m->top->eval();
     return m;
 }
@@ -71,6 +74,22 @@ extern "C" void bm_set_uart_rx(bm_model *m, int level) { m->top->uart_rx = level
 extern "C" int bm_uart_tx(const bm_model *m) { return m->top->uart_tx; }
 extern "C" int bm_led_red(const bm_model *m) { return !m->top->led_r_n; }
 extern "C" int bm_led_green(const bm_model *m) { return !m->top->led_g_n; }
+
+extern "C" void bm_set_i2s_in(bm_model *m, int bclk, int lrclk, int data)
+{
+    m->top->i2s_bclk = bclk ? 1 : 0;
+    m->top->i2s_lrclk = lrclk ? 1 : 0;
+    m->top->i2s_data = data ? 1 : 0;
+}
+
+extern "C" void bm_dac_pins(const bm_model *m, struct bm_dac_pins *p)
+{
+    p->mclk = m->top->dac_mclk;
+    p->bclk = m->top->dac_bclk;
+    p->lrclk = m->top->dac_lrclk;
+    p->data[0] = m->top->dac_a_data;
+    p->data[1] = m->top->dac_b_data;
+}
 
 extern "C" int bm_trace(bm_model *m, const char *path)
 {

@@ -34,6 +34,16 @@ int bm_uart_tx(const bm_model *m);
 int bm_led_red(const bm_model *m);   /* 1 = lit */
 int bm_led_green(const bm_model *m);
 
+/* I2S input pins, driven by the source for the next cycle */
+void bm_set_i2s_in(bm_model *m, int bclk, int lrclk, int data);
+
+/* The DACs' pins as the last cycle left them */
+struct bm_dac_pins {
+    int mclk, bclk, lrclk;
+    int data[2]; /* DAC A: L+ (left slot), L- (right slot); DAC B: R+, R- */
+};
+void bm_dac_pins(const bm_model *m, struct bm_dac_pins *p);
+
 #ifdef __cplusplus
 }
 #endif

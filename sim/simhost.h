@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "proto.h"
 #include "regmap.h"
 #include "uart_line.h"
 
@@ -20,6 +21,10 @@ struct simhost {
     uint8_t rx[SIMHOST_RXBUF]; /* bytes the FPGA sent, not yet taken */
     size_t rx_len;
     uint64_t last_activity;    /* cycle of the last bit on either line */
+    /* called before every cycle: drives the audio input pins, reads the DAC pins */
+    void (*audio)(void *ctx, bm_model *model);
+    void *audio_ctx;
+    uint8_t seq;               /* of simhost_request */
 };
 
 /* baud_error: the host UART's rate error as a fraction (0.02 = 2% fast). */
@@ -33,5 +38,13 @@ bool simhost_send(struct simhost *h, const uint8_t *p, size_t n);
 size_t simhost_take(struct simhost *h, uint8_t *p, size_t n);
 bool simhost_lines_idle(const struct simhost *h);
 double simhost_cycles_per_bit(void);
+
+/* One request through the link, run until its reply: the reply's status, or -1 when none came
+ * (in rs when not NULL). Each call takes a new sequence number. */
+int simhost_request(struct simhost *h, uint8_t op, uint16_t addr, uint16_t count,
+                    const uint32_t *data, struct bal_response *rs);
+int simhost_write(struct simhost *h, uint16_t addr, uint32_t value);
+/* The word, or -1 with *ok false */
+uint32_t simhost_read(struct simhost *h, uint16_t addr, bool *ok);
 
 #endif

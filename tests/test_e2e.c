@@ -478,6 +478,43 @@ static void test_no_write_lost(void)
            (long long)(bal_now_ms() - t0));
 }
 
+/* The audio settings: arguments checked before anything is sent, each setting written and
+ * shown by status, others left as they were. */
+static void test_audio_settings(void)
+{
+    const char *nodev = "sim:/nonexistent/balanced.sock";
+    CHECK_EQ(balctl(NULL, "-d", nodev, "route", "sideways", NULL), 2);
+    CHECK(strstr(err, "stereo|swap|mono|left|right") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "topology", "bridged", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "invert", "left", "maybe", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "invert", "centre", "on", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "input", "spdif", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "format", "16", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "status", "now", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "route", "--help", NULL), 0);
+    CHECK(strstr(out, "stereo|swap|mono|left|right") != NULL);
+
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
+    CHECK(strstr(out, "\"source\":\"i2s\"") && strstr(out, "\"locked\":false"));
+    CHECK(strstr(out, "\"route\":\"stereo\"") && strstr(out, "\"topology\":\"balanced\""));
+    CHECK(strstr(out, "\"output\":{\"rate_hz\":48000,\"slot_bits\":32"));
+    CHECK_EQ(balctl("route swap\ninvert right on\ntopology mono\nformat 24\ninput silence\n",
+                    "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "source        silence") != NULL);
+    CHECK(strstr(out, "routing       swap; invert left off, right on") != NULL);
+    CHECK(strstr(out, "topology      mono") != NULL);
+    CHECK(strstr(out, "24-bit slots") != NULL);
+    /* invert left leaves the routing and the right inversion alone */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "invert", "left", "on", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "ROUTE", NULL), 0);
+    CHECK(strstr(out, "0x00000031") != NULL);
+    CHECK_EQ(balctl("route stereo\ninvert left off\ninvert right off\ntopology balanced\n"
+                    "format 32\ninput i2s\n", "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "ROUTE", NULL), 0);
+    CHECK(strstr(out, "0x00000000") != NULL);
+}
+
 static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_info", test_info},
     {"test_write_then_read", test_write_then_read},
@@ -497,6 +534,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_block_writes_from_scripts_and_files", test_block_writes_from_scripts_and_files},
     {"test_stdin_read_error", test_stdin_read_error},
     {"test_version", test_version},
+    {"test_audio_settings", test_audio_settings},
     {"test_no_write_lost", test_no_write_lost},
 };
 

@@ -266,22 +266,24 @@ static void emit_value_ok(FILE *f)
     fprintf(f, "// A value register a may take (whether a is writable is judged apart)\n"
                "function automatic rm_value_ok(input [7:0] a, input [31:0] d);\n"
                "begin\n    rm_value_ok = (d & ~rm_wmask(a)) == 32'h0;\n    case (a)\n");
+    /* one case item a register: every coded field of it at one of its codes */
     for (int r = 0; r < nitems; r++) {
-        if (!in_page(r))
+        if (!in_page(r) || !writable(r))
             continue;
+        int coded = 0;
         for (int i = 0; i < nitems; i++) {
-            if (items[i].kind != K_FIELD || items[i].parent != r)
+            if (items[i].kind != K_FIELD || items[i].parent != r || !children(i, K_VALUE))
                 continue;
-            if (!children(i, K_VALUE))
-                continue;
-            fprintf(f, "        8'h%02lX: if (!(", items[r].a);
+            fprintf(f, coded++ ? " &&\n            (" : "        8'h%02lX: if (!((", items[r].a);
             int k = 0;
             for (int j = 0; j < nitems; j++)
                 if (items[j].kind == K_VALUE && items[j].parent == i)
                     fprintf(f, "%sd[%lu:%lu] == %lu'd%lu", k++ ? " || " : "", items[i].a,
                             items[i].b, items[i].a - items[i].b + 1, items[j].a);
-            fprintf(f, ")) rm_value_ok = 1'b0;\n");
+            fprintf(f, ")");
         }
+        if (coded)
+            fprintf(f, ")) rm_value_ok = 1'b0;\n");
     }
     fprintf(f, "        default: ;\n    endcase\nend\nendfunction\n");
 }

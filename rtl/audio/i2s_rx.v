@@ -1,0 +1,96 @@
+// I2S receiver, slave: BCLK, LRCLK and DATA come from the source, asynchronous to the system
+// clock. They are synchronized (all three through the same two flip-flops, so their relative
+// timing survives) and sampled at BCLK's rising edges. Philips format: LRCLK low for the left
+// word, MSB first, each word starting one BCLK after its LRCLK edge, so the edge where LRCLK is
+// first seen changed still carries the previous word's last bit.
+// Slots of 16, 24 or 32 bits: the first 24 bits of each word are kept (16-bit words get eight
+// zero bits below them), so a sample is the slot's top 24 bits. Each word's sample leaves
+// with a strobe; the right one's says a frame is complete: both words had the same width.
+// Works up to BCLK = system clock / 4 (192 kHz with 32-bit slots at 49.152 MHz).
+`default_nettype none
+
+module i2s_rx (
+    input  wire        clk,
+    input  wire        rst,
+    // pins, asynchronous
+    input  wire        bclk,
+    input  wire        lrclk,
+    input  wire        data,
+    // words: a strobe as a good left word ends, and one as the right word completes a frame
+    // (both words of the same width); the word's sample is valid with each, and one cycle more
+    output reg         left_valid,
+    output reg         frame_valid,
+    output wire [23:0] sample,
+    // the slot width of the last word: 0 none (not 16, 24 or 32), 1: 16, 2: 24, 3: 32 bits
+    output reg  [1:0]  slot_code
+);
+    // ---- synchronizers, then BCLK's rising edge
+    reg [2:0] bclk_s;
+    reg [1:0] lr_s, data_s;
+    always @(posedge clk) begin
+        bclk_s <= {bclk_s[1:0], bclk};
+        lr_s   <= {lr_s[0], lrclk};
+        data_s <= {data_s[0], data};
+    end
+    wire rise = bclk_s[1] && !bclk_s[2];
+    wire lr   = lr_s[1];
+    wire bit_in = data_s[1];
+
+    // ---- words: bits shift in at each rising edge, up to 24 of them
+    reg        lr_prev;    // LRCLK at the previous rising edge: the channel of this bit
+    reg [5:0]  nbits;      // bits of the word so far (saturates at 63)
+    reg [23:0] shift;
+    // the word that ended at this edge: its channel, its last bit already shifted in
+    reg        word_end, word_ch;
+    reg [5:0]  word_bits;
+    always @(posedge clk) begin
+        word_end <= 1'b0;
+        if (rise) begin
+            if (nbits < 6'd24)
+                shift <= {shift[22:0], bit_in};
+            if (lr != lr_prev) begin
+                word_end  <= 1'b1;
+                word_ch   <= lr_prev;
+                word_bits <= nbits + 6'd1;
+                nbits     <= 6'd0;
+            end else if (nbits != 6'd63) begin
+                nbits <= nbits + 6'd1;
+            end
+            lr_prev <= lr;
+        end
+        if (rst) begin
+            nbits   <= 6'd63;  // the first word is partial: never taken
+            lr_prev <= 1'b0;
+        end
+    end
+
+    // ---- the word's sample: a 16-bit word has 16 bits in the shift register, left-aligned here.
+    // The shift register is not touched again before the next rising edge, three cycles or
+    // more after word_end.
+    wire [1:0] code = word_bits == 6'd16 ? 2'd1 :
+                      word_bits == 6'd24 ? 2'd2 :
+                      word_bits == 6'd32 ? 2'd3 : 2'd0;
+    assign sample = code == 2'd1 ? {shift[15:0], 8'd0} : shift;
+
+    reg       have_left;  // the left word of this frame was good
+    reg [1:0] left_code;
+    always @(posedge clk) begin
+        left_valid  <= 1'b0;
+        frame_valid <= 1'b0;
+        if (word_end) begin
+            slot_code <= code;
+            if (!word_ch) begin
+                left_valid <= code != 2'd0;
+                have_left  <= code != 2'd0;
+                left_code <= code;
+            end else begin
+                frame_valid <= have_left && code == left_code;
+                have_left   <= 1'b0;
+            end
+        end
+        if (rst) begin
+            have_left <= 1'b0;
+            slot_code <= 2'd0;
+        end
+    end
+endmodule

@@ -1,0 +1,107 @@
+// Input rate detector: counts system cycles between the receiver's frame strobes and names the
+// rate it is within 3 % of (44.1, 48, 88.2, 96, 176.4 or 192 kHz; 8.8 % separates the closest
+// two). The count is never compared with twelve bounds at once: the bounds are passed in
+// ascending order as the count reaches each (one equality compare), and the number passed when
+// the strobe comes says where the period fell. Locked after four periods of the same rate;
+// unlocked at once by a period of another rate or none, or by no frame for four periods of the
+// slowest rate (a lost clock).
+`default_nettype none
+
+module rate_detect #(
+    parameter integer SYS_CLK_HZ = 49152000
+) (
+    input  wire       clk,
+    input  wire       rst,
+    input  wire       frame,    // one strobe per input frame
+    output reg        locked,
+    output reg  [2:0] rate      // 0 none, 1 44.1, 2 48, 3 88.2, 4 96, 5 176.4, 6 192 kHz
+);
+    // periods in cycles, shortest first; SYS_CLK_HZ / 100 keeps the products within 32 bits
+    localparam integer C = SYS_CLK_HZ / 100;
+    function automatic integer lo(input integer fs);
+        lo = C * 97 / fs;
+    endfunction
+    function automatic integer hi(input integer fs);
+        hi = (C * 103 + fs - 1) / fs;
+    endfunction
+    localparam integer LOST = 4 * ((C * 103 + 44099) / 44100);
+    localparam integer W = $clog2(LOST + 1);
+    localparam [3:0] NB = 4'd13;  // bounds: twelve, then LOST
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    function automatic [W-1:0] bound(input [3:0] k);
+        integer b;
+        begin
+            case (k)
+                4'd0:  b = lo(192000);  4'd1:  b = hi(192000);
+                4'd2:  b = lo(176400);  4'd3:  b = hi(176400);
+                4'd4:  b = lo(96000);   4'd5:  b = hi(96000);
+                4'd6:  b = lo(88200);   4'd7:  b = hi(88200);
+                4'd8:  b = lo(48000);   4'd9:  b = hi(48000);
+                4'd10: b = lo(44100);   4'd11: b = hi(44100);
+                default: b = LOST;
+            endcase
+            bound = b[W-1:0];
+        end
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    // count: cycles since the last frame, from 1; passed: bounds below the count
+    reg [W-1:0] count;
+    reg [3:0]   passed;
+    reg [W-1:0] next_bound;
+    wire        lost = passed == NB;
+    always @(posedge clk) begin
+        if (rst || frame) begin
+            count      <= {{(W - 1){1'b0}}, 1'b1};
+            passed     <= 4'd0;
+            next_bound <= bound(4'd0);
+        end else if (!lost) begin
+            count <= count + 1'b1;
+            if (count == next_bound) begin
+                passed     <= passed + 4'd1;
+                next_bound <= bound(passed + 4'd1);
+            end
+        end
+    end
+
+    // an odd number of bounds passed: inside a rate's window. Registered, and judged a cycle
+    // after the frame, so the lock logic starts from flip-flops.
+    reg [2:0] seen;
+    reg       frame_q;
+    always @(posedge clk) begin
+        frame_q <= frame && !rst;
+        case (passed)
+            4'd1:    seen <= 3'd6;
+            4'd3:    seen <= 3'd5;
+            4'd5:    seen <= 3'd4;
+            4'd7:    seen <= 3'd3;
+            4'd9:    seen <= 3'd2;
+            4'd11:   seen <= 3'd1;
+            default: seen <= 3'd0;
+        endcase
+    end
+
+    reg [2:0] last;
+    reg [1:0] run;  // frames of the same rate after the first, up to 3
+    always @(posedge clk) begin
+        if (rst || lost) begin
+            locked <= 1'b0;
+            rate   <= 3'd0;
+            last   <= 3'd0;
+            run    <= 2'd0;
+        end else if (frame_q) begin
+            last <= seen;
+            if (seen == 3'd0 || seen != last) begin
+                locked <= 1'b0;
+                rate   <= 3'd0;
+                run    <= 2'd0;
+            end else if (run != 2'd3) begin
+                run <= run + 2'd1;
+            end else begin
+                locked <= 1'b1;
+                rate   <= seen;
+            end
+        end
+    end
+endmodule

@@ -1,0 +1,470 @@
+/* The audio datapath under Verilator, through the pins of the top level that is synthesized:
+ * an asynchronous I2S source on the input pins (sim/i2s_line.c), the two DACs' lines decoded
+ * back into the four lanes, every output frame compared with the bit-exact model
+ * (sim/audiomodel.c) of the input frame it came from; settings go through the control link. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audiomodel.h"
+#include "check.h"
+#include "i2s_line.h"
+#include "simhost.h"
+
+#define MAX_FRAMES 16384
+#define NO_TAG (-1)
+#define MAX_TAGS 128
+
+static const double SYS_HZ = BAL_SYSCLK_EXACT_HZ;
+
+struct bench {
+    struct simhost *h;
+    /* the source and what it sent */
+    struct i2s_source src;
+    bool src_on;
+    double fs;
+    unsigned slot_in;
+    uint32_t words[MAX_FRAMES][2];
+    int tag[MAX_FRAMES];          /* the settings in force for the frame, or NO_TAG */
+    size_t sent;
+    int cur_tag;
+    uint32_t rng;
+    /* the DACs */
+    struct i2s_decoder dec;
+    int32_t out[MAX_FRAMES][AM_LANES];
+    uint64_t out_cycle[MAX_FRAMES];
+    unsigned out_slot[MAX_FRAMES];
+    size_t got;
+    unsigned min_code_seen, pad_bits_seen; /* -2^23 in a lane; bits below a 24-bit sample */
+    struct am_settings settings[MAX_TAGS];
+};
+
+static struct bench bench;
+
+static uint32_t bench_rnd(struct bench *b)
+{
+    b->rng ^= b->rng << 13;
+    b->rng ^= b->rng >> 17;
+    b->rng ^= b->rng << 5;
+    return b->rng;
+}
+
+/* Frame k's two samples: every other frame an edge case (full scale, the most negative code,
+ * DC, silence, an impulse), random ones between, so that any four frames in a row are unique. */
+static void pattern(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    static const int32_t edge[][2] = {
+        {AM_MAX, AM_MIN}, {AM_MIN, AM_MAX}, {AM_MIN, AM_MIN}, {AM_MAX, AM_MAX},
+        {0, 0},           {1, -1},          {-1, 1},          {0x400000, 0x400000},
+        {0x400000, 0x400000}, {AM_MIN, 0},  {0, AM_MIN},      {-AM_MAX, AM_MIN},
+    };
+    size_t n = sizeof edge / sizeof edge[0];
+    if (k % 2 == 0) {
+        *l = edge[k / 2 % n][0];
+        *r = edge[k / 2 % n][1];
+    } else {
+        *l = (int32_t)(bench_rnd(b) << 8) >> 8;
+        *r = (int32_t)(bench_rnd(b) << 8) >> 8;
+    }
+}
+
+/* A slot word carrying sample v; 32-bit slots get random bits below the 24 kept. */
+static uint32_t slot_word(struct bench *b, int32_t v, unsigned bits)
+{
+    uint32_t w = am_to_slot(v, bits);
+    return bits == 32 ? w | (bench_rnd(b) & 0xFF) : w;
+}
+
+static bool next_frame(void *ctx, uint32_t *left, uint32_t *right)
+{
+    struct bench *b = ctx;
+    if (b->sent == MAX_FRAMES)
+        return false;
+    int32_t l, r;
+    pattern(b, b->sent, &l, &r);
+    *left = b->words[b->sent][0] = slot_word(b, l, b->slot_in);
+    *right = b->words[b->sent][1] = slot_word(b, r, b->slot_in);
+    b->tag[b->sent] = b->cur_tag;
+    b->sent++;
+    return true;
+}
+
+static int32_t lane_of(uint32_t w, struct bench *b)
+{
+    if (w & 0xFF)
+        b->pad_bits_seen++;
+    int32_t v = (int32_t)w >> 8;
+    if (v == AM_MIN)
+        b->min_code_seen++;
+    return v;
+}
+
+static void audio_pins(void *ctx, bm_model *m)
+{
+    struct bench *b = ctx;
+    int bclk = 0, lrclk = 0, data = 0;
+    if (b->src_on)
+        i2s_source_tick(&b->src, &bclk, &lrclk, &data);
+    bm_set_i2s_in(m, bclk, lrclk, data);
+    struct bm_dac_pins p;
+    bm_dac_pins(m, &p);
+    uint32_t left[2], right[2];
+    if (i2s_decoder_tick(&b->dec, p.bclk, p.lrclk, p.data, left, right) && b->got < MAX_FRAMES) {
+        int32_t *o = b->out[b->got];
+        o[AM_LP] = lane_of(left[0], b);
+        o[AM_LN] = lane_of(right[0], b);
+        o[AM_RP] = lane_of(left[1], b);
+        o[AM_RN] = lane_of(right[1], b);
+        b->out_cycle[b->got] = bm_cycles(m);
+        b->out_slot[b->got] = b->dec.slot_bits;
+        b->got++;
+    }
+}
+
+static struct bench *bench_new(void)
+{
+    struct bench *b = &bench;
+    memset(b, 0, sizeof *b);
+    struct bm_options opt = {1, 0};
+    b->h = simhost_new(&opt, 0);
+    b->h->audio = audio_pins;
+    b->h->audio_ctx = b;
+    b->rng = 0x12345678;
+    b->cur_tag = NO_TAG;
+    i2s_decoder_init(&b->dec, 2);
+    simhost_run(b->h, 4 * 49152); /* PLL lock, reset, and the datapath settling (3 ms) */
+    return b;
+}
+
+static void bench_free(struct bench *b)
+{
+    simhost_free(b->h);
+}
+
+static void source_start(struct bench *b, double fs, unsigned slot_bits)
+{
+    i2s_source_init(&b->src, SYS_HZ, fs, slot_bits, next_frame, b);
+    b->fs = fs;
+    b->slot_in = slot_bits;
+    b->src_on = true;
+}
+
+static void run_cycles(struct bench *b, uint64_t n)
+{
+    simhost_run(b->h, n);
+}
+
+/* Runs for n input frame periods of the source (or of 48 kHz when it is off). */
+static void run_frames(struct bench *b, double n)
+{
+    double fs = b->src_on ? b->fs : 48000.0;
+    run_cycles(b, (uint64_t)(n * SYS_HZ / fs) + 1);
+}
+
+static uint32_t reg_read(struct bench *b, uint16_t addr)
+{
+    bool ok;
+    uint32_t v = simhost_read(b->h, addr, &ok);
+    CHECK(ok);
+    return v;
+}
+
+/* Writes a setting while audio runs: frames sent around it are not compared. */
+static int reg_write(struct bench *b, uint16_t addr, uint32_t value)
+{
+    b->cur_tag = NO_TAG;
+    run_frames(b, 2.5);
+    int st = simhost_write(b->h, addr, value);
+    run_frames(b, 2.5);
+    return st;
+}
+
+static void expect_lanes(const struct bench *b, size_t k, int32_t lanes[AM_LANES])
+{
+    unsigned bits = b->slot_in;
+    int32_t l = am_from_slot(b->words[k][0], bits), r = am_from_slot(b->words[k][1], bits);
+    am_frame(&b->settings[b->tag[k]], l, r, lanes);
+}
+
+static bool frame_matches(const struct bench *b, size_t j, size_t k)
+{
+    int32_t e[AM_LANES];
+    expect_lanes(b, k, e);
+    return memcmp(b->out[j], e, sizeof e) == 0;
+}
+
+/* Every tagged input frame sent from index `from` on must come out exactly once, in order, as
+ * the model says: finds the output frame of the first (four frames must agree), then checks
+ * them all. Returns how many frames were compared. */
+static size_t check_frames(struct bench *b, size_t from)
+{
+    size_t first = from;
+    while (first < b->sent && b->tag[first] == NO_TAG)
+        first++;
+    size_t j0 = 0;
+    bool found = false;
+    for (size_t j = 0; j + 4 <= b->got && !found; j++) {
+        found = true;
+        for (size_t i = 0; i < 4 && found; i++)
+            found = first + i < b->sent && b->tag[first + i] != NO_TAG && frame_matches(b, j + i, first + i);
+        j0 = j;
+    }
+    CHECK(found);
+    if (!found) {
+        fprintf(stderr, "  no output frame matches input frame %zu (of %zu sent, %zu out)\n",
+                first, b->sent, b->got);
+        for (size_t i = 0; i < 4 && first + i < b->sent && b->tag[first + i] != NO_TAG; i++) {
+            int32_t e[AM_LANES];
+            expect_lanes(b, first + i, e);
+            fprintf(stderr, "  in %zu expects %d %d %d %d\n", first + i, e[0], e[1], e[2], e[3]);
+        }
+        for (size_t j = 0; j < 8 && j < b->got; j++)
+            fprintf(stderr, "  out %zu: %d %d %d %d\n", j, b->out[j][0], b->out[j][1],
+                    b->out[j][2], b->out[j][3]);
+        return 0;
+    }
+    size_t compared = 0, bad = 0;
+    for (size_t k = first; k < b->sent; k++) {
+        size_t j = j0 + (k - first);
+        if (b->tag[k] == NO_TAG)
+            continue;
+        if (j >= b->got)
+            break;
+        if (!frame_matches(b, j, k)) {
+            if (bad++ < 3) {
+                int32_t e[AM_LANES];
+                expect_lanes(b, k, e);
+                fprintf(stderr, "  frame %zu (out %zu): got %d %d %d %d, expected %d %d %d %d\n",
+                        k, j, b->out[j][0], b->out[j][1], b->out[j][2], b->out[j][3], e[0],
+                        e[1], e[2], e[3]);
+            }
+        }
+        compared++;
+    }
+    CHECK_EQ(bad, 0);
+    return compared;
+}
+
+static void forget_frames(struct bench *b)
+{
+    b->sent = 0;
+    b->got = 0;
+}
+
+static unsigned rate_code(double fs)
+{
+    static const double rates[] = {44100, 48000, 88200, 96000, 176400, 192000};
+    for (unsigned i = 0; i < 6; i++)
+        if (rates[i] == fs)
+            return i + 1;
+    return 0;
+}
+
+static uint32_t status_of(unsigned rate, bool locked, unsigned slot_code, unsigned out_rate)
+{
+    return (rate << BAL_AUDIO_STATUS_RATE_LSB) | ((uint32_t)locked << BAL_AUDIO_STATUS_LOCKED_LSB) |
+           (slot_code << BAL_AUDIO_STATUS_SLOT_IN_LSB) | (out_rate << BAL_AUDIO_STATUS_OUT_RATE_LSB);
+}
+
+static unsigned slot_code(unsigned bits)
+{
+    return bits == 16 ? 1 : bits == 24 ? 2 : 3;
+}
+
+static bool all_silent(const struct bench *b, size_t from)
+{
+    for (size_t j = from; j < b->got; j++)
+        for (int i = 0; i < AM_LANES; i++)
+            if (b->out[j][i])
+                return false;
+    return true;
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static void test_power_up_silent(void)
+{
+    struct bench *b = bench_new();
+    size_t settled = b->got;
+    CHECK(settled > 0 && all_silent(b, 0));
+    run_cycles(b, (uint64_t)(SYS_HZ / 50)); /* 20 ms, no input */
+    /* the DACs get clocks at 48 kHz and nothing but zeros */
+    CHECK(b->got - settled >= 959 && b->got - settled <= 961);
+    CHECK(all_silent(b, 0));
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(0, false, 0, 2));
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_SOURCE), BAL_AUDIO_SOURCE_SOURCE_I2S);
+    CHECK_EQ(b->min_code_seen + b->pad_bits_seen, 0);
+    bench_free(b);
+}
+
+/* Every routing x topology x inversion at 48 kHz, changed through the link while audio runs. */
+static void test_every_route_topology_inversion(void)
+{
+    struct bench *b = bench_new();
+    source_start(b, 48000, 32);
+    run_frames(b, 12);
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(2, true, 3, 2));
+    int tag = 0;
+    size_t total = 0;
+    for (unsigned topo = 0; topo < 4; topo++) {
+        CHECK_EQ(reg_write(b, BAL_REG_TOPOLOGY, topo), BAL_ST_OK);
+        for (unsigned route = 0; route < 5; route++) {
+            for (unsigned inv = 0; inv < 4; inv++) {
+                uint32_t v = route | (inv & 1 ? BAL_ROUTE_INVERT_LEFT_MASK : 0) |
+                             (inv & 2 ? BAL_ROUTE_INVERT_RIGHT_MASK : 0);
+                CHECK_EQ(reg_write(b, BAL_REG_ROUTE, v), BAL_ST_OK);
+                b->settings[tag] = (struct am_settings){route, inv & 1, inv & 2, topo};
+                forget_frames(b);
+                b->cur_tag = tag++;
+                run_frames(b, 26);
+                total += check_frames(b, 0);
+                if (topo == AM_TOPO_BALANCED)
+                    for (size_t j = 0; j < b->got; j++)
+                        CHECK(b->out[j][AM_LN] == -b->out[j][AM_LP] &&
+                              b->out[j][AM_RN] == -b->out[j][AM_RP]);
+            }
+        }
+    }
+    CHECK(total >= 80 * 20);
+    CHECK_EQ(b->min_code_seen, 0);
+    CHECK_EQ(b->pad_bits_seen, 0);
+    bench_free(b);
+}
+
+/* Each rate and input slot width, into 24 and 32-bit output slots: detected, locked, bit-exact
+ * and at the input's rate; then the clocks stop and the output falls silent. */
+static void test_rates_and_slot_widths(void)
+{
+    static const double rates[] = {44100, 48000, 88200, 96000, 176400, 192000};
+    static const unsigned in_bits[] = {16, 24, 32};
+    struct bench *b = bench_new();
+    b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
+    for (unsigned out24 = 0; out24 < 2; out24++) {
+        CHECK_EQ(reg_write(b, BAL_REG_OUT_FORMAT, out24), BAL_ST_OK);
+        for (unsigned ri = 0; ri < 6; ri++) {
+            for (unsigned si = 0; si < 3; si++) {
+                double fs = rates[ri];
+                forget_frames(b);
+                b->cur_tag = NO_TAG;
+                source_start(b, fs, in_bits[si]);
+                run_frames(b, 10);
+                unsigned code = rate_code(fs);
+                CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS),
+                         status_of(code, true, slot_code(in_bits[si]), code));
+                b->cur_tag = 0;
+                size_t first_out = b->got;
+                run_frames(b, 48);
+                size_t n = check_frames(b, 0);
+                CHECK(n >= 40);
+                /* the output's frame rate is the input's */
+                size_t last = b->got - 1;
+                double rate = (double)(last - first_out) * SYS_HZ /
+                              (double)(b->out_cycle[last] - b->out_cycle[first_out]);
+                CHECK(rate > fs * 0.9995 && rate < fs * 1.0005);
+                CHECK_EQ(b->out_slot[last], out24 ? 24 : 32);
+                /* clocks gone: unlocked, silent within a millisecond */
+                b->src_on = false;
+                run_cycles(b, (uint64_t)(SYS_HZ / 1000));
+                size_t from = b->got;
+                run_cycles(b, (uint64_t)(SYS_HZ / 1000));
+                CHECK(b->got > from);
+                CHECK(all_silent(b, from));
+                CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS) &
+                             (BAL_AUDIO_STATUS_RATE_MASK | BAL_AUDIO_STATUS_LOCKED_MASK), 0);
+            }
+        }
+    }
+    CHECK_EQ(b->min_code_seen, 0);
+    CHECK_EQ(b->pad_bits_seen, 0);
+    bench_free(b);
+}
+
+/* The clocks stop in the middle of the music and come back: silence while they are gone, the
+ * output keeps its clocks, and playing resumes by itself, bit-exact. */
+static void test_clock_loss_and_return(void)
+{
+    struct bench *b = bench_new();
+    b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
+    source_start(b, 96000, 32);
+    run_frames(b, 10);
+    b->cur_tag = 0;
+    run_frames(b, 40);
+    CHECK(check_frames(b, 0) >= 20);
+    b->src_on = false; /* mid-frame */
+    run_cycles(b, (uint64_t)(SYS_HZ / 2000));
+    size_t from = b->got;
+    run_cycles(b, (uint64_t)(SYS_HZ / 200)); /* 5 ms */
+    CHECK(b->got - from >= 470); /* still clocking at 96 kHz */
+    CHECK(all_silent(b, from));
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(0, false, 3, 4));
+    /* back, at another rate */
+    forget_frames(b);
+    b->cur_tag = NO_TAG;
+    source_start(b, 48000, 24);
+    run_frames(b, 10);
+    b->cur_tag = 0;
+    run_frames(b, 40);
+    CHECK(check_frames(b, 0) >= 30);
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(2, true, 2, 2));
+    bench_free(b);
+}
+
+/* Source silence, and the host mute: zeros while the input plays; the music again after. */
+static void test_silence_source_and_mute(void)
+{
+    struct bench *b = bench_new();
+    b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
+    source_start(b, 192000, 32);
+    run_frames(b, 10);
+    CHECK_EQ(reg_write(b, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_SILENCE), BAL_ST_OK);
+    size_t from = b->got;
+    run_frames(b, 400); /* at 48 kHz now: the source is not the input */
+    CHECK(b->got - from >= 95);
+    CHECK(all_silent(b, from));
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 2));
+    CHECK_EQ(reg_write(b, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_I2S), BAL_ST_OK);
+    forget_frames(b);
+    b->cur_tag = 0;
+    run_frames(b, 60);
+    CHECK(check_frames(b, 0) >= 50);
+    CHECK_EQ(reg_write(b, BAL_REG_CTRL, BAL_CTRL_MUTE_MASK), BAL_ST_OK);
+    from = b->got;
+    run_frames(b, 60);
+    CHECK(all_silent(b, from));
+    CHECK_EQ(reg_write(b, BAL_REG_CTRL, 0), BAL_ST_OK);
+    forget_frames(b);
+    b->cur_tag = 0;
+    run_frames(b, 60);
+    CHECK(check_frames(b, 0) >= 50);
+    bench_free(b);
+}
+
+/* Values the map does not allow are refused and change nothing; status is read-only. */
+static void test_audio_register_checks(void)
+{
+    struct bench *b = bench_new();
+    CHECK_EQ(simhost_write(b->h, BAL_REG_ROUTE, 0x12), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_ROUTE, 5), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_ROUTE, 0x40), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, 3), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, 2), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_STATUS, 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE + 1, 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(reg_read(b, BAL_REG_ROUTE), 0x12);
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_SOURCE), BAL_REG_AUDIO_SOURCE_RESET);
+    CHECK_EQ(reg_read(b, BAL_REG_OUT_FORMAT), 0);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TOPOLOGY, 3), BAL_ST_OK);
+    CHECK_EQ(reg_read(b, BAL_REG_TOPOLOGY), 3);
+    bench_free(b);
+}
+
+int main(void)
+{
+    RUN(test_power_up_silent);
+    RUN(test_audio_register_checks);
+    RUN(test_every_route_topology_inversion);
+    RUN(test_rates_and_slot_widths);
+    RUN(test_clock_loss_and_return);
+    RUN(test_silence_source_and_mute);
+    printf("%d passed, %d failed\n", tests_passed, tests_failed);
+    return tests_failed != 0;
+}
