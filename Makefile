@@ -128,22 +128,27 @@ $(BUILD)/obj/sim/model.o: sim/model.cpp sim/model.h $(VMODEL) $(GEN)/regmap.h
 SIM_LIB    := $(BUILD)/obj/sim/model.o $(VMODEL) $(VOBJ)/libverilated.a
 SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o $(BUILD)/obj/sim/linkmodel.o
 
-$(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
-	$(CXX) -o $@ $^ -pthread -lm $(VTRACE_LIB)
+SNDFILE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile 2>/dev/null)
+SNDFILE_LIBS   := $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null || echo -lsndfile)
+$(BUILD)/obj/sim/wavrun.o: CFLAGS += $(SNDFILE_CFLAGS)
+
+$(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(BUILD)/obj/sim/wavrun.o $(BUILD)/obj/sim/i2s_line.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
+	$(CXX) -o $@ $^ -pthread -lm $(SNDFILE_LIBS) $(VTRACE_LIB)
 
 # ---------------------------------------------------------------- tests
 TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel
 TEST_SIM   := test_rtl_link test_rtl_audio
-TEST_E2E   := test_e2e
+TEST_E2E   := test_e2e test_balsim_audio
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
 
 $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
 AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o
-$(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_rtl_audio: $(AUDIO_C_OBJ)
+$(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_rtl_audio $(BUILD)/tests/test_balsim_audio: $(AUDIO_C_OBJ)
+$(BUILD)/obj/tests/test_balsim_audio.o: CFLAGS += $(SNDFILE_CFLAGS)
 
 $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^ $(LIBUSB_LIBS) -lm
+	$(CC) -o $@ $^ $(LIBUSB_LIBS) $(SNDFILE_LIBS) -lm
 
 $(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)

@@ -1,0 +1,48 @@
+/* balsim's audio: a WAV file clocked into the I2S input pins at its own rate (sim/i2s_line.c),
+ * the two DACs' pins decoded back into the four lanes and written to a WAV file at the output
+ * rate. Which output frames belong to the file is decided by time: an output frame carries the
+ * input frame that ended at least a quarter frame before the transmitter took it, so the file
+ * holds exactly what the DACs played while the input file's frames were the source. */
+#ifndef BAL_WAVRUN_H
+#define BAL_WAVRUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "i2s_line.h"
+#include "model.h"
+
+#define WAVRUN_LEAD_IN 64   /* silent frames before the file: the input locks on them */
+#define WAVRUN_LEAD_OUT 16  /* after it: the last frames come out */
+
+struct wavrun;
+
+/* Opens IN (16, 24 or 32-bit integer or float, mono or stereo, 44.1 to 192 kHz) and prepares
+ * OUT (written as OUT's name + ".part", renamed when complete). Returns NULL with a message in
+ * err when IN cannot be used or OUT cannot be created; nothing is left behind then. */
+struct wavrun *wavrun_open(const char *in_path, const char *out_path, double sys_hz, char *err,
+                           size_t errlen);
+
+/* The per-cycle pin hook for simhost (ctx: the wavrun). */
+void wavrun_pins(void *ctx, bm_model *m);
+
+/* Whether every output frame of the file has been written. */
+bool wavrun_done(const struct wavrun *w);
+
+/* Simulated seconds of input to play (lead-in and lead-out included). */
+double wavrun_seconds(const struct wavrun *w);
+
+/* Finishes OUT (renames it into place); on failure, or with keep false, removes it. Returns 0,
+ * or -1 with a message in err. Frees w. */
+int wavrun_close(struct wavrun *w, bool keep, char *err, size_t errlen);
+
+/* What was done, for the summary */
+struct wavrun_stats {
+    uint64_t in_frames, out_frames;
+    double in_rate, out_rate;
+    unsigned out_slot_bits;
+};
+void wavrun_stats(const struct wavrun *w, struct wavrun_stats *st);
+
+#endif
