@@ -52,18 +52,28 @@ $(REGMAP_OUT) docs/registers.md &: regs/regmap.def $(BUILD)/regmapgen
 	@mkdir -p $(GEN)
 	$(BUILD)/regmapgen -v $(GEN)/regmap.vh -d $(GEN)/regmap_defs.vh -H $(GEN)/regmap.h -c $(GEN)/regmap.c -m docs/registers.md $<
 
+# the test tone's tables, from the bit-exact model's own functions
+$(BUILD)/tonegen: tools/tonegen.c sim/tonemodel.c sim/tonemodel.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim -o $@ tools/tonegen.c sim/tonemodel.c -lm
+
+$(GEN)/tone_rom.vh: $(BUILD)/tonegen
+	@mkdir -p $(GEN)
+	$(BUILD)/tonegen $@
+
 # ---------------------------------------------------------------- RTL sources
 # Explicit lists: a file is in the design because it is named here.
 RTL_LINK   := rtl/link/uart_rx.v rtl/link/uart_tx.v rtl/link/stream_fifo.v rtl/link/crc16_byte.v \
               rtl/link/link_rx.v rtl/link/link_exec.v rtl/link/link_tx.v
 RTL_REGS   := rtl/regs/reg_decoder.v rtl/regs/sys_regs.v rtl/regs/scratch_ram.v
 RTL_AUDIO  := rtl/audio/audio_regs.v rtl/audio/audio_path.v rtl/audio/i2s_rx.v rtl/audio/rate_detect.v \
-              rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v
+              rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v rtl/audio/tone.v
 RTL_CORE   := rtl/balanced_core.v rtl/ms_tick.v rtl/reset_gen.v $(RTL_LINK) $(RTL_REGS) $(RTL_AUDIO)
 RTL_TOP    := rtl/balanced_top.v
 RTL_BOARD  := rtl/ice40/sys_pll.v
 RTL_SIMPRIM:= sim/rtl/sys_pll.v
-RTL_INC    := rtl/link/phase_step.vh rtl/regs/bus.vh $(GEN)/regmap.vh $(GEN)/regmap_defs.vh
+RTL_INC    := rtl/link/phase_step.vh rtl/regs/bus.vh $(GEN)/regmap.vh $(GEN)/regmap_defs.vh \
+              $(GEN)/tone_rom.vh
 RTL_IDIRS  := -I$(GEN) -Irtl/link -Irtl/regs
 
 # Simulation runs at the exact audio clock; the board build at what its PLL makes.
@@ -73,7 +83,7 @@ SIM_PARAMS := -GSYS_CLK_HZ=$(SIM_HZ) -GCLK_EXACT=1 -GSETTLE_CYCLES=256 -GBUILD_H
 
 # ---------------------------------------------------------------- host
 HOST_LIB_SRC := host/proto.c host/link.c host/transport.c host/transport_sim.c host/transport_ftdi.c \
-                host/ftdi_util.c host/util.c $(GEN)/regmap.c
+                host/ftdi_util.c host/util.c sim/tonemodel.c $(GEN)/regmap.c
 HOST_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HOST_LIB_SRC))
 
 $(BUILD)/obj/%.o: %.c $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
@@ -142,7 +152,8 @@ TEST_E2E   := test_e2e test_balsim_audio
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
 
 $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
-AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o
+AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o \
+               $(BUILD)/obj/sim/measure.o
 $(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_rtl_audio $(BUILD)/tests/test_balsim_audio: $(AUDIO_C_OBJ)
 $(BUILD)/obj/tests/test_balsim_audio.o: CFLAGS += $(SNDFILE_CFLAGS)
 
@@ -228,7 +239,7 @@ blocks: deps $(BOARD_DIR)/blocks.txt
 prog: $(BOARD_DIR)/balanced.bin
 	$(ICEPROG) $<
 
-lint: deps $(GEN)/regmap.vh
+lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh
 	$(VERILATOR) --lint-only -Wall $(RTL_IDIRS) --top-module balanced_top $(SIM_PARAMS) \
 	    $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM)
 	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME --top-module sys_pll $(RTL_BOARD) sim/ice40_stubs.v

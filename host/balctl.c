@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "ftdi_util.h"
 #include "link.h"
+#include "tonemodel.h"
 #include "util.h"
 
 enum exit_code {
@@ -690,7 +692,7 @@ static int cmd_input(struct session *s, int argc, char **argv)
 {
     uint32_t code;
     if (argc != 1)
-        return usage_error("input takes one argument: i2s|silence");
+        return usage_error("input takes one argument: i2s|tone|silence");
     int rc = parse_code("input", BAL_REG_AUDIO_SOURCE, "SOURCE", argv[0], &code);
     return rc ? rc : write_field(s, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_MASK,
                                  BAL_AUDIO_SOURCE_SOURCE_LSB, code);
@@ -740,6 +742,40 @@ static int cmd_format(struct session *s, int argc, char **argv)
                                  BAL_OUT_FORMAT_SLOT_LSB, code);
 }
 
+/* A decimal number, nothing else (no hex, no exponent, no spaces). */
+static bool parse_decimal(const char *s, double *out)
+{
+    char *end;
+    if (!*s || strpbrk(s, "xXeEpPnNiI ") || isspace((unsigned char)*s))
+        return false;
+    errno = 0;
+    *out = strtod(s, &end);
+    return !*end && errno == 0;
+}
+
+#define TONE_MAX_HZ 23999.0
+#define TONE_MIN_DB (-127.5)
+
+static int cmd_tone(struct session *s, int argc, char **argv)
+{
+    double hz, db;
+    if (argc != 2)
+        return usage_error("tone takes two arguments: FREQ_HZ LEVEL_DB");
+    if (!parse_decimal(argv[0], &hz) || hz < 1.0 || hz > TONE_MAX_HZ)
+        return usage_error("tone: FREQ_HZ '%s' is not in 1..%.0f", argv[0], TONE_MAX_HZ);
+    if (!parse_decimal(argv[1], &db) || db > 0 || db < TONE_MIN_DB || db * 2 != floor(db * 2))
+        return usage_error("tone: LEVEL_DB '%s' is not in %.1f..0 in 0.5 dB steps", argv[1],
+                           TONE_MIN_DB);
+    uint32_t v[2] = {tone_inc_for_hz(hz), (uint32_t)lround(-db * 2)};
+    int rc = need_link(s);
+    if (!rc && ((rc = bal_write(&s->link, BAL_REG_TONE_FREQ, 1, &v[0])) ||
+                (rc = bal_write(&s->link, BAL_REG_TONE_LEVEL, 1, &v[1]))))
+        rc = link_error(s, rc);
+    if (!rc && s->json)
+        printf("{\"tone\":{\"hz\":%.4f,\"level_db\":%.1f}}\n", tone_hz_for_inc(v[0]), db);
+    return rc;
+}
+
 static unsigned rate_hz(uint32_t code)
 {
     static const unsigned hz[] = {0, 44100, 48000, 88200, 96000, 176400, 192000};
@@ -754,8 +790,9 @@ static int cmd_status(struct session *s, int argc, char **argv)
     int rc = need_link(s);
     if (rc)
         return rc;
-    uint32_t src, rt[3], st, ctl[2];
+    uint32_t src, tn[2], rt[3], st, ctl[2];
     if ((rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)) ||
+        (rc = bal_read(&s->link, BAL_REG_TONE_FREQ, 2, tn)) ||
         (rc = bal_read(&s->link, BAL_REG_ROUTE, 3, rt)) ||
         (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, &st)) ||
         (rc = bal_read(&s->link, BAL_REG_CTRL, 2, ctl)))
@@ -771,17 +808,20 @@ static int cmd_status(struct session *s, int argc, char **argv)
     const char *topo = code_name(BAL_REG_TOPOLOGY, "MODE", FIELD(TOPOLOGY, MODE, rt[1]));
     bool mute = FIELD(CTRL, MUTE, ctl[0]), ready = FIELD(STATUS, DSP_READY, ctl[1]);
     bool exact = FIELD(STATUS, CLK_EXACT, ctl[1]);
+    double tone_hz = tone_hz_for_inc(tn[0]), tone_db = -0.5 * FIELD(TONE_LEVEL, ATTEN, tn[1]);
     if (s->json) {
-        printf("{\"source\":\"%s\",\"input\":{\"locked\":%s,\"rate_hz\":%u,\"slot_bits\":%u},"
+        printf("{\"source\":\"%s\",\"tone\":{\"hz\":%.4f,\"level_db\":%.1f},\"input\":{\"locked\":%s,\"rate_hz\":%u,\"slot_bits\":%u},"
                "\"output\":{\"rate_hz\":%u,\"slot_bits\":%u,\"clock_exact\":%s},"
                "\"route\":\"%s\",\"invert\":{\"left\":%s,\"right\":%s},\"topology\":\"%s\","
                "\"mute\":%s,\"dsp_ready\":%s}\n",
-               source, locked ? "true" : "false", in_hz, in_slot, out_hz, out_slot,
+               source, tone_hz, tone_db, locked ? "true" : "false", in_hz, in_slot, out_hz, out_slot,
                exact ? "true" : "false", route, inv_l ? "true" : "false",
                inv_r ? "true" : "false", topo, mute ? "true" : "false", ready ? "true" : "false");
         return EXIT_OK;
     }
     printf("source        %s\n", source);
+    printf("tone          %.4f Hz at %.1f dBFS%s\n", tone_hz, tone_db,
+           strcmp(source, "tone") ? " (not playing)" : "");
     if (locked)
         printf("I2S input     %.1f kHz, %u-bit slots, locked\n", in_hz / 1000.0, in_slot);
     else
@@ -814,8 +854,12 @@ static const struct command commands[] = {
     {"status", cmd_status, "",
      "Shows the audio path: source, the I2S input's rate and slot width (44.1..192 kHz,\n"
      "locked or not), the output's rate and format, routing, inversion, topology, mute."},
-    {"input", cmd_input, "i2s|silence",
-     "Chooses what plays: the I2S input (silent while it has no steady clocks) or silence."},
+    {"input", cmd_input, "i2s|tone|silence",
+     "Chooses what plays: the I2S input (silent while it has no steady clocks), the test\n"
+     "tone (see tone; the output then runs at 48 kHz) or silence."},
+    {"tone", cmd_tone, "FREQ_HZ LEVEL_DB",
+     "Sets the test tone: FREQ_HZ 1..23999 (decimals allowed; the step is 48 kHz / 2^32),\n"
+     "LEVEL_DB -127.5..0 dBFS peak in 0.5 dB steps. 'input tone' plays it."},
     {"route", cmd_route, "stereo|swap|mono|left|right",
      "Chooses what each channel carries: L and R, R and L, (L+R)/2 on both, L on both or R\n"
      "on both. Inversion (see invert) applies after it."},

@@ -258,6 +258,8 @@ module balanced_core #(
     wire [1:0] aud_source, aud_topology, aud_in_slot;
     wire [2:0] aud_route, aud_in_rate, aud_out_rate;
     wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked;
+    wire [31:0] aud_tone_inc;
+    wire [7:0]  aud_tone_atten;
     audio_regs u_audio_regs (
         .clk          (clk),
         .rst          (rst),
@@ -274,6 +276,8 @@ module balanced_core #(
         .invert_r     (aud_inv_r),
         .topology     (aud_topology),
         .slot24       (aud_slot24),
+        .tone_inc     (aud_tone_inc),
+        .tone_atten   (aud_tone_atten),
         .in_rate      (aud_in_rate),
         .in_locked    (aud_locked),
         .in_slot      (aud_in_slot),
@@ -298,6 +302,8 @@ module balanced_core #(
         .invert_r     (aud_inv_r),
         .topology     (aud_topology),
         .slot24       (aud_slot24),
+        .tone_inc     (aud_tone_inc),
+        .tone_atten   (aud_tone_atten),
         .in_rate      (aud_in_rate),
         .in_locked    (aud_locked),
         .in_slot      (aud_in_slot),

@@ -24,6 +24,16 @@ t0=$(date +%s%N)
 t1=$(date +%s%N)
 json host.balctl_command_wall "$(( (t1 - t0) / 1000 ))" us "one balctl process: connect, session NOP, write"
 
+# balsim with audio: a WAV through the simulated pins, real-time factor (simulated / real)
+wav="$out/tone-48k.wav"
+sox -n -r 48000 -b 24 -c 2 "$wav" synth 0.25 sine 1000 sine 440 vol 0.9 2>/dev/null
+t0=$(date +%s%N)
+"$build/balsim" --quiet --in "$wav" --out "$out/lanes.wav"
+t1=$(date +%s%N)
+awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f\n", (0.25 + 80 / 48000) / (ns / 1e9) }' | while read -r rtf; do
+    json sim.balsim_audio_realtime_factor "$rtf" x "0.25 s of 48 kHz stereo through the pins (1.0 = real time)"
+done
+
 # Bitstream: build time, resources, Fmax and margin on every placement seed
 rm -f "$build"/icebreaker/balanced.json
 t0=$(date +%s)
@@ -46,6 +56,10 @@ done
 awk 'NR > 1 && $1 ~ /^(uart_rx|uart_tx|stream_fifo|link_rx|link_exec|link_tx|crc16_byte|reg_decoder|sys_regs|scratch_ram|ms_tick|reset_gen|balanced_core)$/ { s += $7 }
      END { print s }' "$out/blocks.txt" | while read -r total; do
     json fpga.lc_est.control_plane "$total" LC "sum of the control-plane blocks, one instance each (nextpnr: fpga.LC)"
+done
+awk 'NR > 1 && $1 ~ /^(audio_regs|audio_path|i2s_rx|rate_detect|route|lanes|i2s_tx|tone)$/ { s += $7 }
+     END { print s }' "$out/blocks.txt" | while read -r total; do
+    json fpga.lc_est.audio_path "$total" LC "sum of the audio blocks, one instance each"
 done
 
 { echo "["; sed '$!s/$/,/' "$lines"; echo "]"; } >"$out/results.json"

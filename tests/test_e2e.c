@@ -491,6 +491,10 @@ static void test_audio_settings(void)
     CHECK_EQ(balctl(NULL, "-d", nodev, "input", "spdif", NULL), 2);
     CHECK_EQ(balctl(NULL, "-d", nodev, "format", "16", NULL), 2);
     CHECK_EQ(balctl(NULL, "-d", nodev, "status", "now", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "tone", "24000", "-1", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "tone", "1000", "-0.25", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "tone", "1000", "-128", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "tone", "1000", NULL), 2);
     CHECK_EQ(balctl(NULL, "-d", nodev, "route", "--help", NULL), 0);
     CHECK(strstr(out, "stereo|swap|mono|left|right") != NULL);
 
@@ -505,6 +509,14 @@ static void test_audio_settings(void)
     CHECK(strstr(out, "routing       swap; invert left off, right on") != NULL);
     CHECK(strstr(out, "topology      mono") != NULL);
     CHECK(strstr(out, "24-bit slots") != NULL);
+    /* the tone: its frequency and level, and the output at 48 kHz while it plays */
+    CHECK_EQ(balctl("tone 997 -1\ninput tone\n", "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "source        tone") != NULL);
+    CHECK(strstr(out, "tone          997.0000 Hz at -1.0 dBFS\n") != NULL);
+    CHECK(strstr(out, "output        48.0 kHz") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
+    CHECK(strstr(out, "\"tone\":{\"hz\":997.0000,\"level_db\":-1.0}") != NULL);
     /* invert left leaves the routing and the right inversion alone */
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "invert", "left", "on", NULL), 0);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "ROUTE", NULL), 0);

@@ -1,13 +1,14 @@
 // The audio datapath from the I2S input pins to the two DACs' pins:
 //
-//   i2s_rx -> (rate_detect) -> route -> [interpolation engine, lane gains: issues 14 and on;
+//   i2s_rx (or tone) -> route -> [interpolation engine, lane gains: issues 14 and on;
 //   a pass-through today] -> lanes (topology, saturation) -> i2s_tx
 //
 // Frames move as one-cycle strobes with their samples held until the next (docs/buses.md).
 // The transmitter is the master of output timing: it runs at the input's rate while the
 // input is locked, aligned so that it takes each frame half a frame after it arrived (a
 // frame is taken exactly once while the input and the system clock share a master clock;
-// from the crystal a frame is now and then repeated or skipped), and at 48 kHz otherwise.
+// from the crystal a frame is now and then repeated or skipped), and at 48 kHz otherwise (the
+// tone is made at that rate, a sample for each frame taken).
 // Whenever no locked input is playing (source silence, input lost, muted, datapath settling),
 // each frame the transmitter takes asks for the next, silent, one.
 `default_nettype none
@@ -26,6 +27,8 @@ module audio_path #(
     input  wire        invert_r,
     input  wire [1:0]  topology,
     input  wire        slot24,
+    input  wire [31:0] tone_inc,
+    input  wire [7:0]  tone_atten,
     // status
     output wire [2:0]  in_rate,
     output wire        in_locked,
@@ -73,16 +76,21 @@ module audio_path #(
 
     // ---- which frames play, and the output's rate and alignment: decisions registered, so
     // the strobes that fan out into the route and transmitter come from flip-flops
-    wire frame_take;
+    wire        frame_take;
+    wire [23:0] tone_sample;
     reg  play_input;  // the source is the input, and it is locked
-    reg  aligned;     // the transmitter has been aligned to it
-    reg  align, route_left, route_frame, route_silent;
+    reg  play_tone;
+    reg  aligned;     // the transmitter has been aligned to the input
+    reg  align, route_left, route_frame, route_silent, tone_start;
     always @(posedge clk) begin
         play_input   <= source == V_AUDIO_SOURCE_SOURCE_I2S && in_locked && !rst;
+        play_tone    <= source == V_AUDIO_SOURCE_SOURCE_TONE;
         align        <= play_input && rx_valid && !aligned;
-        route_left   <= rx_left;
+        // the tone's sample goes in as both channels when a frame is taken
+        route_left   <= play_input ? rx_left : frame_take;
         route_frame  <= play_input ? rx_valid : frame_take;
-        route_silent <= !play_input || mute || !ready;
+        route_silent <= !(play_input || play_tone) || mute || !ready;
+        tone_start   <= route_frame && play_tone;  // the next sample, once route has this one
         if (rst || !play_input)
             aligned <= 1'b0;
         else if (rx_valid)
@@ -93,12 +101,21 @@ module audio_path #(
             out_rate <= in_rate;
     end
 
+    tone u_tone (
+        .clk        (clk),
+        .rst        (rst),
+        .start      (tone_start),
+        .inc        (tone_inc),
+        .atten      (tone_atten),
+        .sample     (tone_sample)
+    );
+
     wire routed_valid, routed_first, routed_l, routed_r;
     route u_route (
         .clk        (clk),
         .in_left    (route_left),
         .in_valid   (route_frame),
-        .in_sample  (rx_sample),
+        .in_sample  (play_tone ? tone_sample : rx_sample),
         .in_silent  (route_silent),
         .mode       (route_mode),
         .invert_l   (invert_l),

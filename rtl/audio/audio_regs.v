@@ -1,7 +1,7 @@
 // The audio settings and status of regs/regmap.def (page 0x0020-0x003F) as a register bus
 // target: read-back from one block RAM, so a read is a RAM read and there is no read
-// multiplexer. The few bits the datapath uses every cycle (source, routing, polarity, topology,
-// slot width) are also kept in flip-flops, written with the RAM. After a reset every word gets
+// multiplexer. What the datapath uses every cycle or every sample (source, routing, polarity,
+// topology, slot width, the tone's step and level) is also kept in flip-flops, written with the RAM. After a reset every word gets
 // its reset value again, RAM and flip-flops alike. AUDIO_STATUS is live: its bits come from
 // the datapath over the RAM word (which stays zero).
 `default_nettype none
@@ -24,6 +24,8 @@ module audio_regs (
     output reg         invert_r,
     output reg  [1:0]  topology,
     output reg         slot24,
+    output reg  [31:0] tone_inc,
+    output reg  [7:0]  tone_atten,
     // status
     input  wire [2:0]  in_rate,
     input  wire        in_locked,
@@ -56,13 +58,15 @@ module audio_regs (
             mem[waddr] <= wd;
     end
 
-    localparam [1:0] S_SWEEP = 2'd0, S_IDLE = 2'd1, S_BUS = 2'd2, S_ACK = 2'd3;
-    reg [1:0] state;
+    localparam [2:0] S_SWEEP = 3'd0, S_IDLE = 3'd1, S_BUS = 3'd2, S_JUDGE = 3'd3, S_ACK = 3'd4;
+    reg [2:0] state;
+    // the judgement, registered first: the value checks are off the path to the answer
+    reg       readable, writable, value_ok, is_write;
     reg [4:0] sweep_a;
     reg       status_sel;
     reg       pending;  // a request came (while the sweep ran, or now)
     // a write of a register the datapath reads: which one, decoded the cycle before it acts
-    reg       wr_source, wr_route, wr_topology, wr_format;
+    reg       wr_source, wr_route, wr_topology, wr_format, wr_freq, wr_level;
 
     always @(posedge clk) begin
         we  <= 1'b0;
@@ -75,6 +79,10 @@ module audio_regs (
             wr_route    <= 1'b0;
             wr_topology <= 1'b0;
             wr_format   <= 1'b0;
+            wr_freq     <= 1'b0;
+            wr_level    <= 1'b0;
+            tone_inc    <= REG_TONE_FREQ_RESET;
+            tone_atten  <= REG_TONE_LEVEL_RESET[F_TONE_LEVEL_ATTEN +: 8];
             source      <= REG_AUDIO_SOURCE_RESET[F_AUDIO_SOURCE_SOURCE +: 2];
             route_mode  <= REG_ROUTE_RESET[F_ROUTE_MODE +: 3];
             invert_l    <= REG_ROUTE_RESET[F_ROUTE_INVERT_LEFT];
@@ -100,25 +108,34 @@ module audio_regs (
                         state   <= S_BUS;
                     end
                 S_BUS: begin
-                    status_sel <= addr == REG_AUDIO_STATUS[4:0];
-                    case (op)
-                        BUS_READ, BUS_CHECK_RD:
-                            resp <= rm_readable(page_addr(addr)) ? BUS_OK : BUS_BAD_ADDR;
-                        BUS_CHECK_WR:
-                            resp <= !rm_writable(page_addr(addr))          ? BUS_BAD_ADDR :
-                                    !rm_value_ok(page_addr(addr), wdata)   ? BUS_BAD_VALUE : BUS_OK;
-                        default: begin
-                            resp  <= BUS_OK;
-                            we    <= 1'b1;
-                            waddr <= addr;
-                            wd    <= wdata & rm_rmask(page_addr(addr));
-                        end
-                    endcase
+                    readable    <= rm_readable(page_addr(addr));
+                    writable    <= rm_writable(page_addr(addr));
+                    value_ok    <= rm_value_ok(page_addr(addr), wdata);
+                    is_write    <= op == BUS_WRITE;
+                    wd          <= wdata & rm_rmask(page_addr(addr));
+                    status_sel  <= addr == REG_AUDIO_STATUS[4:0];
                     wr_source   <= op == BUS_WRITE && addr == REG_AUDIO_SOURCE[4:0];
                     wr_route    <= op == BUS_WRITE && addr == REG_ROUTE[4:0];
                     wr_topology <= op == BUS_WRITE && addr == REG_TOPOLOGY[4:0];
                     wr_format   <= op == BUS_WRITE && addr == REG_OUT_FORMAT[4:0];
-                    state       <= S_ACK;
+                    wr_freq     <= op == BUS_WRITE && addr == REG_TONE_FREQ[4:0];
+                    wr_level    <= op == BUS_WRITE && addr == REG_TONE_LEVEL[4:0];
+                    state       <= S_JUDGE;
+                end
+                S_JUDGE: begin
+                    // the RAM read of addr is done; answer, or write (checked before)
+                    case (op)
+                        BUS_READ, BUS_CHECK_RD:
+                            resp <= readable ? BUS_OK : BUS_BAD_ADDR;
+                        BUS_CHECK_WR:
+                            resp <= !writable ? BUS_BAD_ADDR : !value_ok ? BUS_BAD_VALUE : BUS_OK;
+                        default: begin
+                            resp  <= BUS_OK;
+                            we    <= is_write;
+                            waddr <= addr;
+                        end
+                    endcase
+                    state <= S_ACK;
                 end
                 default: begin  // S_ACK: the answer, and the settings act
                     ack <= 1'b1;
@@ -133,6 +150,10 @@ module audio_regs (
                         topology <= wdata[F_TOPOLOGY_MODE +: 2];
                     if (wr_format)
                         slot24 <= wdata[F_OUT_FORMAT_SLOT];
+                    if (wr_freq)
+                        tone_inc <= wdata;
+                    if (wr_level)
+                        tone_atten <= wdata[F_TONE_LEVEL_ATTEN +: 8];
                     state <= S_IDLE;
                 end
             endcase

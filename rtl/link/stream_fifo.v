@@ -1,5 +1,7 @@
 // Synchronous FIFO on block RAM with a valid/ready output stage.
-// The RAM read is registered, so the output register is the RAM's own.
+// The RAM read is registered, so the output register is the RAM's own. Timing: in_ready is a
+// flip-flop judged a cycle early from the fill level (so the FIFO holds a few words fewer than
+// the RAM), and each pointer keeps its successor ready, so a push or a pop only selects.
 `default_nettype none
 
 module stream_fifo #(
@@ -17,18 +19,22 @@ module stream_fifo #(
     output reg              out_valid,
     input  wire             out_ready
 );
-    (* no_rw_check *) reg [WIDTH-1:0] mem [0:(1 << DEPTH_LOG2) - 1];
-    reg [DEPTH_LOG2:0] wr_ptr, rd_ptr;
+    localparam integer AW = DEPTH_LOG2 + 1;
+    // in_ready is judged from a fill level two cycles old: it says yes below ROOM words
+    localparam [AW-1:0] ROOM = (1 << DEPTH_LOG2) - 4;
 
-    wire empty = (wr_ptr == rd_ptr);
-    wire full  = (wr_ptr[DEPTH_LOG2-1:0] == rd_ptr[DEPTH_LOG2-1:0]) &&
-                 (wr_ptr[DEPTH_LOG2] != rd_ptr[DEPTH_LOG2]);
+    (* no_rw_check *) reg [WIDTH-1:0] mem [0:(1 << DEPTH_LOG2) - 1];
+    reg [AW-1:0] wr_ptr, rd_ptr, wr_next, rd_next, used;
+    reg          ready_q;
+
+    wire empty = wr_ptr == rd_ptr;
+    wire push  = in_valid && ready_q;
     wire pop   = (!out_valid || out_ready) && !empty;
 
-    assign in_ready = !full;
+    assign in_ready = ready_q;
 
     always @(posedge clk) begin
-        if (in_valid && !full)
+        if (push)
             mem[wr_ptr[DEPTH_LOG2-1:0]] <= in_data;
         if (pop)
             out_data <= mem[rd_ptr[DEPTH_LOG2-1:0]];
@@ -36,14 +42,23 @@ module stream_fifo #(
 
     always @(posedge clk) begin
         if (rst) begin
-            wr_ptr    <= {(DEPTH_LOG2 + 1){1'b0}};
-            rd_ptr    <= {(DEPTH_LOG2 + 1){1'b0}};
+            wr_ptr    <= {AW{1'b0}};
+            rd_ptr    <= {AW{1'b0}};
+            wr_next   <= {{(AW - 1){1'b0}}, 1'b1};
+            rd_next   <= {{(AW - 1){1'b0}}, 1'b1};
+            used      <= {AW{1'b0}};
+            ready_q   <= 1'b0;
             out_valid <= 1'b0;
         end else begin
-            if (in_valid && !full)
-                wr_ptr <= wr_ptr + 1'b1;
+            used    <= wr_ptr - rd_ptr;
+            ready_q <= used < ROOM;
+            if (push) begin
+                wr_ptr  <= wr_next;
+                wr_next <= wr_next + 1'b1;
+            end
             if (pop) begin
-                rd_ptr    <= rd_ptr + 1'b1;
+                rd_ptr    <= rd_next;
+                rd_next   <= rd_next + 1'b1;
                 out_valid <= 1'b1;
             end else if (out_ready) begin
                 out_valid <= 1'b0;

@@ -80,7 +80,9 @@ module sys_regs #(
                      E_INC_W = 4'd5,  // write back
                      E_BUS   = 4'd6,  // a bus request: its RAM read or write, and the judgement
                      E_ACK   = 4'd7,  // the answer; CTRL acts
-                     E_CLEAR = 4'd8;  // LINK_CLEAR: set up the counter sweep
+                     E_CLEAR = 4'd8,  // LINK_CLEAR: set up the counter sweep
+                     E_JUDGE = 4'd9;  // the answer from the registered checks; a write
+    reg            readable, writable, value_ok;  // of the bus request, registered first
     reg [3:0]      estate;
     reg [4:0]      sweep_a, sweep_left;  // next address written, and how many after it
     reg            ctrl_wr, clear_wr;  // this bus request writes CTRL; clears the counters
@@ -188,27 +190,32 @@ module sys_regs #(
                     estate <= E_IDLE;
                 end
                 E_BUS: begin
-                    // the RAM read of addr is under way; judge, or write
+                    // the RAM read of addr is under way; the checks, registered
                     status_sel <= a_q == REG_STATUS[4:0];
-                    case (op_q)
-                        BUS_READ, BUS_CHECK_RD:
-                            resp <= rm_readable({3'd0, a_q}) ? BUS_OK : BUS_BAD_ADDR;
-                        BUS_CHECK_WR:
-                            resp <= !rm_writable({3'd0, a_q})          ? BUS_BAD_ADDR :
-                                    !rm_value_ok({3'd0, a_q}, wdata)   ? BUS_BAD_VALUE : BUS_OK;
-                        default: begin
-                            resp  <= BUS_OK;
-                            we    <= 1'b1;
-                            waddr <= a_q;
-                            wd    <= wdata & rm_rmask({3'd0, a_q});
-                        end
-                    endcase
-                    // strobes and mute act a cycle later, from registered judgements
+                    readable   <= rm_readable({3'd0, a_q});
+                    writable   <= rm_writable({3'd0, a_q});
+                    value_ok   <= rm_value_ok({3'd0, a_q}, wdata);
+                    wd         <= wdata & rm_rmask({3'd0, a_q});
+                    // strobes and mute act later, from registered judgements
                     ctrl_wr  <= op_q == BUS_WRITE && a_q == REG_CTRL[4:0];
                     clear_wr <= op_q == BUS_WRITE && a_q == REG_LINK_CLEAR[4:0] &&
                                 wdata[F_LINK_CLEAR_ALL];
                     wbits    <= {wdata[F_CTRL_SOFT_RESET], wdata[F_CTRL_MUTE]};
-                    estate   <= E_ACK;
+                    estate   <= E_JUDGE;
+                end
+                E_JUDGE: begin
+                    case (op_q)
+                        BUS_READ, BUS_CHECK_RD:
+                            resp <= readable ? BUS_OK : BUS_BAD_ADDR;
+                        BUS_CHECK_WR:
+                            resp <= !writable ? BUS_BAD_ADDR : !value_ok ? BUS_BAD_VALUE : BUS_OK;
+                        default: begin
+                            resp  <= BUS_OK;
+                            we    <= 1'b1;
+                            waddr <= a_q;
+                        end
+                    endcase
+                    estate <= E_ACK;
                 end
                 E_ACK: begin
                     ack <= 1'b1;
