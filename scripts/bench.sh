@@ -59,7 +59,7 @@ awk 'NR > 1 && $1 ~ /^(uart_rx|uart_tx|stream_fifo|link_rx|link_exec|link_tx|crc
 done
 awk 'NR > 1 && $1 ~ /^(audio_regs|audio_path|i2s_rx|rate_detect|route|lanes|i2s_tx|tone)$/ { s += $7 }
      END { print s }' "$out/blocks.txt" | while read -r total; do
-    json fpga.lc_est.audio_path "$total" LC "sum of the audio blocks, one instance each"
+    json fpga.lc_est.audio_sum "$total" LC "sum of the audio blocks, one instance each"
 done
 
 { echo "["; sed '$!s/$/,/' "$lines"; echo "]"; } >"$out/results.json"

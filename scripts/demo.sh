@@ -24,4 +24,17 @@ run reg read SCRATCH_RAM 5
 run reg write CTRL 4
 run ping 200
 run --json info
+run status
+run tone 997 -1
+run input tone
+run topology balanced
+run status
+run input i2s
+
+# audio: a WAV through the I2S pins of the simulated FPGA, the four DAC lanes back out
+wav="$out/music.wav"
+sox -n -r 48000 -b 24 -c 2 "$wav" synth 0.05 sine 1000 sine 440 vol 0.9 2>/dev/null
+printf 'topology balanced\nroute stereo\n' >"$out/config.txt"
+printf '$ balsim --in %s --out %s --config %s\n' "$wav" "$out/lanes.wav" "$out/config.txt" | tee -a "$log"
+"$build/balsim" --in "$wav" --out "$out/lanes.wav" --config "$out/config.txt" 2>&1 | tee -a "$log"
 echo "demo: session written to $log"
