@@ -70,7 +70,18 @@ RTL_AUDIO  := rtl/audio/audio_regs.v rtl/audio/audio_path.v rtl/audio/i2s_rx.v r
               rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v rtl/audio/tone.v
 RTL_CORE   := rtl/balanced_core.v rtl/ms_tick.v rtl/reset_gen.v $(RTL_LINK) $(RTL_REGS) $(RTL_AUDIO)
 RTL_TOP    := rtl/balanced_top.v
+# CLOCK=crystal: the system clock from the iCEBreaker's 12 MHz crystal (49.5 MHz, audio rates
+# approximate). CLOCK=mclk: twice the audio master clock on its pin, MCLK_HZ (24576000 for the
+# 48 kHz family, 22579200 for 44.1 kHz): every rate exact. Each has its own build directory.
+CLOCK      ?= crystal
+MCLK_HZ    ?= 24576000
+ifeq ($(CLOCK),mclk)
+RTL_BOARD  := rtl/ice40/sys_pll_mclk.v
+else ifeq ($(CLOCK),crystal)
 RTL_BOARD  := rtl/ice40/sys_pll.v
+else
+$(error CLOCK=$(CLOCK): expected crystal or mclk)
+endif
 RTL_SIMPRIM:= sim/rtl/sys_pll.v
 RTL_INC    := rtl/link/phase_step.vh rtl/regs/bus.vh $(GEN)/regmap.vh $(GEN)/regmap_defs.vh \
               $(GEN)/tone_rom.vh
@@ -181,9 +192,18 @@ $(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) $(wildcard host/*.h si
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC)
 
 # ---------------------------------------------------------------- bitstream
-BOARD_DIR  := $(BUILD)/$(BOARD)
 PCF        := constraints/$(BOARD).pcf
+ifeq ($(CLOCK),mclk)
+BOARD_DIR  := $(BUILD)/$(BOARD)-mclk
+BOARD_HZ   := $(shell echo $$(( 2 * $(MCLK_HZ) )))
+BOARD_PARAMS := chparam -set SYS_CLK_HZ $(BOARD_HZ) -set CLK_EXACT 1 balanced_top;
+BOARD_DEFS := -DCLOCK_MCLK
+else
+BOARD_DIR  := $(BUILD)/$(BOARD)
 BOARD_HZ   := $(call regmap_const,SYSCLK_CRYSTAL_HZ)
+BOARD_PARAMS :=
+BOARD_DEFS :=
+endif
 # The timing gate: the system clock plus this margin, on each of the placement seeds below.
 MARGIN_PCT ?= 10
 SEEDS      ?= 1 2 3
@@ -191,11 +211,11 @@ GATE_HZ    := $(shell echo $$(( $(BOARD_HZ) * (100 + $(MARGIN_PCT)) / 100 )))
 GATE_MHZ   := $(shell awk 'BEGIN { printf "%.2f", $(GATE_HZ) / 1e6 }')
 NEXTPNR_FLAGS = -q --up5k --package sg48 --pcf $(PCF) --freq $(GATE_MHZ) --timing-allow-fail
 
-SYNTH_SCRIPT = read_verilog $(RTL_IDIRS) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
-    chparam -set BUILD_HASH $(BUILD_HASH) balanced_top; \
+SYNTH_SCRIPT = read_verilog $(BOARD_DEFS) $(RTL_IDIRS) $(RTL_TOP) $(RTL_CORE) $(RTL_BOARD); \
+    chparam -set BUILD_HASH $(BUILD_HASH) balanced_top; $(BOARD_PARAMS) \
     synth_ice40 -dsp -top balanced_top -json $@
 
-$(BOARD_DIR)/balanced.json: $(RTL_CORE) $(RTL_TOP) $(RTL_BOARD) $(RTL_INC) $(GEN)/version.h
+$(BOARD_DIR)/balanced.json: $(RTL_CORE) $(RTL_TOP) $(RTL_BOARD) $(RTL_INC) $(GEN)/version.h Makefile
 	@mkdir -p $(@D)
 	$(YOSYS) -q -l $(BOARD_DIR)/yosys.log -p '$(SYNTH_SCRIPT)'
 
@@ -242,7 +262,10 @@ prog: $(BOARD_DIR)/balanced.bin
 lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh
 	$(VERILATOR) --lint-only -Wall $(RTL_IDIRS) --top-module balanced_top $(SIM_PARAMS) \
 	    $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM)
-	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME --top-module sys_pll $(RTL_BOARD) sim/ice40_stubs.v
+	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME --top-module sys_pll rtl/ice40/sys_pll.v sim/ice40_stubs.v
+	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME --top-module sys_pll rtl/ice40/sys_pll_mclk.v sim/ice40_stubs.v
+	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME -DCLOCK_MCLK $(RTL_IDIRS) --top-module balanced_top \
+	    -GSYS_CLK_HZ=49152000 -GCLK_EXACT=1 $(RTL_TOP) $(RTL_CORE) rtl/ice40/sys_pll_mclk.v sim/ice40_stubs.v
 	@echo "lint: clean"
 
 test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS)

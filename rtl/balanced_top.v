@@ -1,4 +1,6 @@
-// iCEBreaker v1.0 top level: pins, PLL, reset. Everything else is in balanced_core.
+// iCEBreaker v1.0 top level: pins, PLL, reset. Everything else is in balanced_core. The PLL
+// makes the system clock from the crystal (rtl/ice40/sys_pll.v) or, built with CLOCK=mclk,
+// from the audio master clock (rtl/ice40/sys_pll_mclk.v).
 `default_nettype none
 `include "regmap_defs.vh"
 
@@ -9,7 +11,11 @@ module balanced_top #(
     parameter integer SETTLE_CYCLES = 65536,
     parameter [31:0]  BUILD_HASH    = 32'h0
 ) (
-    input  wire clk_12m,    // pin 35
+`ifdef CLOCK_MCLK
+    input  wire mclk_in,    // pin 44 (PMOD1A 10): the audio master clock (make CLOCK=mclk)
+`else
+    input  wire clk_12m,    // pin 35 (the PLL's own pad: a master-clock build leaves it free)
+`endif
     // FT2232H interface B
     input  wire uart_rx,    // pin 6
     output wire uart_tx,    // pin 9
@@ -30,7 +36,11 @@ module balanced_top #(
     wire clk, pll_lock, rst, lock_sync;
 
     sys_pll u_pll (
+`ifdef CLOCK_MCLK
+        .mclk_pad   (mclk_in),
+`else
         .clk_in_pad (clk_12m),
+`endif
         .clk_out    (clk),
         .lock       (pll_lock)
     );

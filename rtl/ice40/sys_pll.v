@@ -1,4 +1,4 @@
-// iCE40 PLL: the 12 MHz crystal of the iCEBreaker to the system clock.
+// iCE40 PLL, crystal build: the 12 MHz crystal of the iCEBreaker to the system clock.
 // 12 MHz * (DIVF+1) / 2^DIVQ = 12 * 66 / 16 = 49.5 MHz, the nearest to 49.152 (icepll).
 `default_nettype none
 
