@@ -674,13 +674,15 @@ static const char *code_name(uint16_t reg, const char *field, uint32_t code)
 }
 
 /* Writes one register's field (the others as they are), after reading it. */
-static int write_field(struct session *s, uint16_t reg, uint32_t mask, unsigned lsb, uint32_t code)
+static int write_field(struct session *s, uint16_t reg, const char *field, uint32_t code)
 {
-    uint32_t v;
+    const struct bal_field_info *f = field_of(reg, field);
+    unsigned w = f->msb - f->lsb + 1;
+    uint32_t mask = (w == 32 ? 0xFFFFFFFFu : (1u << w) - 1) << f->lsb, v;
     int rc = need_link(s);
     if (!rc && (rc = bal_read(&s->link, reg, 1, &v)))
         rc = link_error(s, rc);
-    v = (v & ~mask) | ((code << lsb) & mask);
+    v = (v & ~mask) | ((code << f->lsb) & mask);
     if (!rc && (rc = bal_write(&s->link, reg, 1, &v)))
         rc = link_error(s, rc);
     if (!rc && s->json)
@@ -688,23 +690,26 @@ static int write_field(struct session *s, uint16_t reg, uint32_t mask, unsigned 
     return rc;
 }
 
-static int cmd_input(struct session *s, int argc, char **argv)
+/* A command that sets one coded field from its one argument (the choices in its --help). */
+static int set_coded(struct session *s, int argc, char **argv, const char *cmd, uint16_t reg,
+                     const char *field, const char *choices)
 {
     uint32_t code;
     if (argc != 1)
-        return usage_error("input takes one argument: i2s|tone|silence");
-    int rc = parse_code("input", BAL_REG_AUDIO_SOURCE, "SOURCE", argv[0], &code);
-    return rc ? rc : write_field(s, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_MASK,
-                                 BAL_AUDIO_SOURCE_SOURCE_LSB, code);
+        return usage_error("%s takes one argument: %s", cmd, choices);
+    int rc = parse_code(cmd, reg, field, argv[0], &code);
+    return rc ? rc : write_field(s, reg, field, code);
+}
+
+static int cmd_input(struct session *s, int argc, char **argv)
+{
+    return set_coded(s, argc, argv, "input", BAL_REG_AUDIO_SOURCE, "SOURCE", "i2s|tone|silence");
 }
 
 static int cmd_route(struct session *s, int argc, char **argv)
 {
-    uint32_t code;
-    if (argc != 1)
-        return usage_error("route takes one argument: stereo|swap|mono|left|right");
-    int rc = parse_code("route", BAL_REG_ROUTE, "MODE", argv[0], &code);
-    return rc ? rc : write_field(s, BAL_REG_ROUTE, BAL_ROUTE_MODE_MASK, BAL_ROUTE_MODE_LSB, code);
+    return set_coded(s, argc, argv, "route", BAL_REG_ROUTE, "MODE",
+                     "stereo|swap|mono|left|right");
 }
 
 static int cmd_invert(struct session *s, int argc, char **argv)
@@ -717,29 +722,18 @@ static int cmd_invert(struct session *s, int argc, char **argv)
     bool on = !strcasecmp(argv[1], "on");
     if (!on && strcasecmp(argv[1], "off"))
         return usage_error("invert: '%s' is not one of on|off", argv[1]);
-    uint32_t mask = left ? BAL_ROUTE_INVERT_LEFT_MASK : BAL_ROUTE_INVERT_RIGHT_MASK;
-    return write_field(s, BAL_REG_ROUTE, mask, left ? BAL_ROUTE_INVERT_LEFT_LSB
-                                                    : BAL_ROUTE_INVERT_RIGHT_LSB, on);
+    return write_field(s, BAL_REG_ROUTE, left ? "INVERT_LEFT" : "INVERT_RIGHT", on);
 }
 
 static int cmd_topology(struct session *s, int argc, char **argv)
 {
-    uint32_t code;
-    if (argc != 1)
-        return usage_error("topology takes one argument: balanced|se|parallel|mono");
-    int rc = parse_code("topology", BAL_REG_TOPOLOGY, "MODE", argv[0], &code);
-    return rc ? rc : write_field(s, BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_MASK,
-                                 BAL_TOPOLOGY_MODE_LSB, code);
+    return set_coded(s, argc, argv, "topology", BAL_REG_TOPOLOGY, "MODE",
+                     "balanced|se|parallel|mono");
 }
 
 static int cmd_format(struct session *s, int argc, char **argv)
 {
-    uint32_t code;
-    if (argc != 1)
-        return usage_error("format takes one argument: 24|32");
-    int rc = parse_code("format", BAL_REG_OUT_FORMAT, "SLOT", argv[0], &code);
-    return rc ? rc : write_field(s, BAL_REG_OUT_FORMAT, BAL_OUT_FORMAT_SLOT_MASK,
-                                 BAL_OUT_FORMAT_SLOT_LSB, code);
+    return set_coded(s, argc, argv, "format", BAL_REG_OUT_FORMAT, "SLOT", "24|32");
 }
 
 /* A decimal number, nothing else (no hex, no exponent, no spaces). */
