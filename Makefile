@@ -94,7 +94,7 @@ SIM_PARAMS := -GSYS_CLK_HZ=$(SIM_HZ) -GCLK_EXACT=1 -GSETTLE_CYCLES=256 -GBUILD_H
 
 # ---------------------------------------------------------------- host
 HOST_LIB_SRC := host/proto.c host/link.c host/transport.c host/transport_sim.c host/transport_ftdi.c \
-                host/ftdi_util.c host/util.c sim/tonemodel.c $(GEN)/regmap.c
+                host/ftdi_util.c host/util.c sim/tonemodel.c sim/interp.c $(GEN)/regmap.c
 HOST_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HOST_LIB_SRC))
 
 $(BUILD)/obj/%.o: %.c $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
@@ -151,13 +151,14 @@ SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o $(BUILD)/o
 
 SNDFILE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile 2>/dev/null)
 SNDFILE_LIBS   := $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null || echo -lsndfile)
+FFTW_LIBS      := $(shell $(PKG_CONFIG) --libs fftw3 2>/dev/null || echo -lfftw3)
 $(BUILD)/obj/sim/wavrun.o: CFLAGS += $(SNDFILE_CFLAGS)
 
 $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(BUILD)/obj/sim/wavrun.o $(BUILD)/obj/sim/i2s_line.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	$(CXX) -o $@ $^ -pthread -lm $(SNDFILE_LIBS) $(VTRACE_LIB)
 
 # ---------------------------------------------------------------- tests
-TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel
+TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel test_interpmodel
 TEST_SIM   := test_rtl_link test_rtl_audio
 TEST_E2E   := test_e2e test_balsim_audio
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
@@ -165,16 +166,16 @@ TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
 $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
 AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o \
                $(BUILD)/obj/sim/measure.o
-$(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_rtl_audio $(BUILD)/tests/test_balsim_audio: $(AUDIO_C_OBJ)
+$(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_interpmodel $(BUILD)/tests/test_rtl_audio $(BUILD)/tests/test_balsim_audio: $(AUDIO_C_OBJ)
 $(BUILD)/obj/tests/test_balsim_audio.o: CFLAGS += $(SNDFILE_CFLAGS)
 
 $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^ $(LIBUSB_LIBS) $(SNDFILE_LIBS) -lm
+	$(CC) -o $@ $^ $(LIBUSB_LIBS) $(SNDFILE_LIBS) $(FFTW_LIBS) -lm
 
 $(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
-	$(CXX) -o $@ $^ $(LIBUSB_LIBS) -pthread -lm $(VTRACE_LIB)
+	$(CXX) -o $@ $^ $(LIBUSB_LIBS) $(FFTW_LIBS) -pthread -lm $(VTRACE_LIB)
 
 $(BUILD)/obj/tests/%.o: tests/%.c tests/check.h tests/fakepeer.h $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
 	@mkdir -p $(@D)
