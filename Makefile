@@ -67,7 +67,7 @@ RTL_LINK   := rtl/link/uart_rx.v rtl/link/uart_tx.v rtl/link/stream_fifo.v rtl/l
               rtl/link/link_rx.v rtl/link/link_exec.v rtl/link/link_tx.v
 RTL_REGS   := rtl/regs/reg_decoder.v rtl/regs/sys_regs.v rtl/regs/scratch_ram.v
 RTL_AUDIO  := rtl/audio/audio_regs.v rtl/audio/audio_path.v rtl/audio/i2s_rx.v rtl/audio/rate_detect.v \
-              rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v rtl/audio/tone.v
+              rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v rtl/audio/tone.v rtl/audio/mac_lane.v
 RTL_CORE   := rtl/balanced_core.v rtl/ms_tick.v rtl/reset_gen.v $(RTL_LINK) $(RTL_REGS) $(RTL_AUDIO)
 RTL_TOP    := rtl/balanced_top.v
 # CLOCK=crystal: the system clock from the iCEBreaker's 12 MHz crystal (49.5 MHz, audio rates
@@ -147,6 +147,17 @@ $(BUILD)/obj/sim/model.o: sim/model.cpp sim/model.h $(VMODEL) $(GEN)/regmap.h
 	$(CXX) -O2 -g -std=c++14 $(VTRACE_CXX) -I$(VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -I$(GEN) -c -o $@ $<
 
 SIM_LIB    := $(BUILD)/obj/sim/model.o $(VMODEL) $(VOBJ)/libverilated.a
+
+# blocks verilated alone, for their own bit-exact tests (the runtime library is shared)
+MAC_VOBJ   := $(BUILD)/sim/mac
+MAC_VMODEL := $(MAC_VOBJ)/Vmac_lane__ALL.a
+$(MAC_VMODEL): rtl/audio/mac_lane.v
+	@mkdir -p $(MAC_VOBJ)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique -Wall --top-module mac_lane --build -j 2 \
+	    -Mdir $(MAC_VOBJ) $< >$(MAC_VOBJ)/build.log 2>&1 || (tail -30 $(MAC_VOBJ)/build.log; exit 1)
+$(BUILD)/obj/sim/mac_model.o: sim/mac_model.cpp sim/mac_model.h $(MAC_VMODEL)
+	@mkdir -p $(@D)
+	$(CXX) -O2 -g -std=c++14 -I$(MAC_VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -c -o $@ $<
 SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o $(BUILD)/obj/sim/linkmodel.o
 
 SNDFILE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile 2>/dev/null)
@@ -160,8 +171,9 @@ $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(BUILD)/obj/sim/wavrun.o $(BUILD)/ob
 # ---------------------------------------------------------------- tests
 TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel test_interpmodel
 TEST_SIM   := test_rtl_link test_rtl_audio
+TEST_BLOCK := test_rtl_mac
 TEST_E2E   := test_e2e test_balsim_audio
-TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_SIM) $(TEST_E2E))
+TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_BLOCK) $(TEST_SIM) $(TEST_E2E))
 
 $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
 AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o \
@@ -176,6 +188,11 @@ $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD
 $(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LIBUSB_LIBS) $(FFTW_LIBS) -pthread -lm $(VTRACE_LIB)
+
+$(BUILD)/tests/test_rtl_mac: $(BUILD)/obj/tests/test_rtl_mac.o $(BUILD)/obj/sim/mac_model.o $(MAC_VMODEL) \
+                             $(VOBJ)/libverilated.a $(BUILD)/libbalanced.a
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ -pthread -lm
 
 $(BUILD)/obj/tests/%.o: tests/%.c tests/check.h tests/fakepeer.h $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
 	@mkdir -p $(@D)
