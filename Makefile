@@ -61,13 +61,24 @@ $(GEN)/tone_rom.vh: $(BUILD)/tonegen
 	@mkdir -p $(GEN)
 	$(BUILD)/tonegen $@
 
+# the interpolation engine's built-in coefficients and phase descriptors, from the model's designs
+$(BUILD)/firgen: tools/firgen.c sim/interp.c sim/interp.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim -o $@ tools/firgen.c sim/interp.c -lm
+
+$(GEN)/coef_rom.vh $(GEN)/coef_layout.vh &: $(BUILD)/firgen
+	@mkdir -p $(GEN)
+	$(BUILD)/firgen $(GEN)/coef_rom.vh $(GEN)/coef_layout.vh
+
 # ---------------------------------------------------------------- RTL sources
 # Explicit lists: a file is in the design because it is named here.
 RTL_LINK   := rtl/link/uart_rx.v rtl/link/uart_tx.v rtl/link/stream_fifo.v rtl/link/crc16_byte.v \
               rtl/link/link_rx.v rtl/link/link_exec.v rtl/link/link_tx.v
 RTL_REGS   := rtl/regs/reg_decoder.v rtl/regs/sys_regs.v rtl/regs/scratch_ram.v
+RTL_ENGINE := rtl/audio/interp.v rtl/audio/coef_store.v rtl/audio/mac_lane.v
 RTL_AUDIO  := rtl/audio/audio_regs.v rtl/audio/audio_path.v rtl/audio/i2s_rx.v rtl/audio/rate_detect.v \
-              rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v rtl/audio/tone.v rtl/audio/mac_lane.v
+              rtl/audio/route.v rtl/audio/lanes.v rtl/audio/i2s_tx.v rtl/audio/tone.v \
+              $(RTL_ENGINE)
 RTL_CORE   := rtl/balanced_core.v rtl/ms_tick.v rtl/reset_gen.v $(RTL_LINK) $(RTL_REGS) $(RTL_AUDIO)
 RTL_TOP    := rtl/balanced_top.v
 # CLOCK=crystal: the system clock from the iCEBreaker's 12 MHz crystal (49.5 MHz, audio rates
@@ -84,8 +95,8 @@ $(error CLOCK=$(CLOCK): expected crystal or mclk)
 endif
 RTL_SIMPRIM:= sim/rtl/sys_pll.v
 RTL_INC    := rtl/link/phase_step.vh rtl/regs/bus.vh $(GEN)/regmap.vh $(GEN)/regmap_defs.vh \
-              $(GEN)/tone_rom.vh
-RTL_IDIRS  := -I$(GEN) -Irtl/link -Irtl/regs
+              $(GEN)/tone_rom.vh $(GEN)/coef_rom.vh $(GEN)/coef_layout.vh rtl/audio/interp.vh
+RTL_IDIRS  := -I$(GEN) -Irtl/link -Irtl/regs -Irtl/audio
 
 # Simulation runs at the exact audio clock; the board build at what its PLL makes.
 regmap_const = $(shell sed -n 's/^const $(1)  *\([0-9]*\).*/\1/p' regs/regmap.def)
@@ -158,6 +169,16 @@ $(MAC_VMODEL): rtl/audio/mac_lane.v
 $(BUILD)/obj/sim/mac_model.o: sim/mac_model.cpp sim/mac_model.h $(MAC_VMODEL)
 	@mkdir -p $(@D)
 	$(CXX) -O2 -g -std=c++14 -I$(MAC_VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -c -o $@ $<
+
+IE_VOBJ    := $(BUILD)/sim/interp
+IE_VMODEL  := $(IE_VOBJ)/Vinterp__ALL.a
+$(IE_VMODEL): $(RTL_ENGINE) $(GEN)/coef_rom.vh $(GEN)/coef_layout.vh rtl/audio/interp.vh
+	@mkdir -p $(IE_VOBJ)
+	$(VERILATOR) --cc -O3 --x-assign unique --x-initial unique -Wall --top-module interp --build -j 2 \
+	    $(RTL_IDIRS) -Mdir $(IE_VOBJ) $(RTL_ENGINE) >$(IE_VOBJ)/build.log 2>&1 || (tail -30 $(IE_VOBJ)/build.log; exit 1)
+$(BUILD)/obj/sim/interp_model.o: sim/interp_model.cpp sim/interp_model.h $(IE_VMODEL)
+	@mkdir -p $(@D)
+	$(CXX) -O2 -g -std=c++14 -I$(IE_VOBJ) -I$(VINC) -I$(VINC)/vltstd -Isim -c -o $@ $<
 SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o $(BUILD)/obj/sim/linkmodel.o
 
 SNDFILE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile 2>/dev/null)
@@ -171,7 +192,7 @@ $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(BUILD)/obj/sim/wavrun.o $(BUILD)/ob
 # ---------------------------------------------------------------- tests
 TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel test_interpmodel
 TEST_SIM   := test_rtl_link test_rtl_audio
-TEST_BLOCK := test_rtl_mac
+TEST_BLOCK := test_rtl_mac test_rtl_interp
 TEST_E2E   := test_e2e test_balsim_audio
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_BLOCK) $(TEST_SIM) $(TEST_E2E))
 
@@ -191,6 +212,10 @@ $(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/
 
 $(BUILD)/tests/test_rtl_mac: $(BUILD)/obj/tests/test_rtl_mac.o $(BUILD)/obj/sim/mac_model.o $(MAC_VMODEL) \
                              $(VOBJ)/libverilated.a $(BUILD)/libbalanced.a
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ -pthread -lm
+$(BUILD)/tests/test_rtl_interp: $(BUILD)/obj/tests/test_rtl_interp.o $(BUILD)/obj/sim/interp_model.o $(IE_VMODEL) \
+                                $(VOBJ)/libverilated.a $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ -pthread -lm
 
@@ -277,7 +302,7 @@ blocks: deps $(BOARD_DIR)/blocks.txt
 prog: $(BOARD_DIR)/balanced.bin
 	$(ICEPROG) $<
 
-lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh
+lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh $(GEN)/coef_rom.vh
 	$(VERILATOR) --lint-only -Wall $(RTL_IDIRS) --top-module balanced_top $(SIM_PARAMS) \
 	    $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM)
 	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME --top-module sys_pll rtl/ice40/sys_pll.v sim/ice40_stubs.v

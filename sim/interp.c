@@ -149,9 +149,10 @@ unsigned ip_engine_push(struct ip_engine *e, int32_t l, int32_t r, int32_t out[]
         int32_t buf[2][IP_RATIO_MAX];
         unsigned n = 1, b = 0;
         buf[0][0] = ch ? r : l;
-        if (e->nos) {
+        if (e->nos || e->ratio == 1) {
+            /* the unity tap: a copy, saturated symmetrically like every stage's output */
             for (unsigned i = 0; i < e->ratio; i++)
-                out[i][ch] = buf[0][0];
+                out[i][ch] = saturate(buf[0][0]);
             continue;
         }
         for (int s = 0; (1u << s) < e->ratio; s++, n *= 2, b ^= 1)

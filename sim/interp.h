@@ -22,7 +22,8 @@
  *
  * The engine runs the first log2(ratio) stages (ratio 1, 2, 4 or 8): 8x is stage 1 (host-
  * loadable, the default a 203-tap halfband), stage 2 (43-tap halfband), stage 3 (27-tap). NOS
- * repeats each input sample ratio times instead. */
+ * repeats each input sample ratio times instead (1x is NOS at one), through the unity tap: -2^23
+ * comes out as -(2^23 - 1), as from every stage. */
 #ifndef BAL_INTERP_H
 #define BAL_INTERP_H
 

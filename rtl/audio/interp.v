@@ -1,0 +1,222 @@
+// The interpolation engine: up to three 2x FIR stages run one after the other on the MAC lane,
+// once per input frame, for both channels (bit-exact model: ip_engine_push in sim/interp.c).
+//
+// Each input frame writes L and R into stage 1's history ring; then for each stage s in turn
+// (as many as the ratio asks, at least one) the sequencer runs its passes, q = {j, ch, p}: for
+// each new input j of the stage, channel and phase, the taps of that phase against the history
+// (a phase is a run of taps: count, offset of its first tap in the history, coefficient address;
+// a halfband's second phase is its one centre tap of 1.0). A pass's result is output 2j + p of
+// the stage: it goes into the next stage's ring, or, from the last stage, to the output block.
+// Before a stage starts, every result of the one before is written (no pass reads a sample
+// still in the MAC lane). NOS runs the same schedule with every phase the unity tap, so each
+// stage repeats its input; 1x is NOS with one stage whose second phase goes unread.
+//
+// History: one 512 x 24 block RAM. Stage 1's ring is 128 samples a channel (0x000-0x0FF),
+// stage 2's and 3's 32 (0x100-0x13F, 0x140-0x17F); the newest sample of frame F is F in ring 1,
+// 2F + j in ring 2 and 4F + j in ring 3. The rings are not cleared: the path in front runs
+// silence through them after start-up and after every change of the ratio (audio_path).
+//
+// Cycles per frame, both channels: taps + 4 a pass + 10 a stage + 3. The default filters at 8x
+// take 418 taps in 28 passes: 563 of the 1024 cycles at 48 kHz; at 2x, 2 x 103 taps: 239 of 256.
+`default_nettype none
+
+module interp (
+    input  wire        clk,
+    input  wire        rst,
+    // settings, taken at each frame
+    input  wire [1:0]  ratio_log2,  // 0: 1x, 1: 2x, 2: 4x, 3: 8x (the rate's limit applied)
+    input  wire        nos,
+    output wire        ready,       // the coefficients are in place
+    // input frames
+    input  wire        in_valid,    // strobe; in_l and in_r held until the next
+    input  wire [23:0] in_l,
+    input  wire [23:0] in_r,
+    // the output block: frame i of 2^ratio_log2, channel ch at {i, ch}
+    output reg         out_we,
+    output reg  [3:0]  out_addr,
+    output reg  [23:0] out_data,
+    output reg         block_done,  // strobe: the frame's whole block is written
+    output reg         overrun      // strobe: a frame came before the last one was done
+);
+    `include "interp.vh"
+    `include "coef_layout.vh"
+
+    // ---- phase descriptors: taps - 1, history offset, coefficient address
+    localparam [1:0] NOS_STAGE = 2'd3;  // the descriptor index of the unity tap
+    localparam integer GAP_WAIT_I = MAC_GAP - 1;  // cycles in S_GAP; S_SETUP is the gap's last
+    localparam [1:0]   GAP_WAIT = GAP_WAIT_I[1:0];
+    function automatic [24:0] phase_of(input [1:0] stage, input p);
+        case ({stage, p})
+            3'b00_0: phase_of = PHASE_S1P0;
+            3'b00_1: phase_of = PHASE_S1P1;
+            3'b01_0: phase_of = PHASE_S2P0;
+            3'b01_1: phase_of = PHASE_S2P1;
+            3'b10_0: phase_of = PHASE_S3P0;
+            3'b10_1: phase_of = PHASE_S3P1;
+            default: phase_of = PHASE_ONE;
+        endcase
+    endfunction
+
+    // ---- the frame: its number, the settings it runs with
+    localparam [2:0] S_IDLE = 3'd0, S_IN_L = 3'd1, S_IN_R = 3'd2, S_SETUP = 3'd3, S_TAPS = 3'd4,
+                     S_GAP = 3'd5, S_DRAIN = 3'd6;
+    reg [2:0] state;
+    reg [6:0] frame;      // F
+    reg [1:0] last_stage; // the stages run: 0 .. last_stage
+    reg       unity;      // NOS: every phase the unity tap
+    reg [1:0] stage;
+    reg [3:0] q;          // {j, ch, p}
+    reg [6:0] left;       // taps after this one
+    reg [6:0] hp;         // history index of the tap
+    reg [10:0] ca;        // coefficient address of the tap
+    reg [1:0] gap;
+    reg       first;
+    reg [1:0] res_stage;  // the results counted: stage and pass
+    reg [3:0] res_q;
+
+    wire       pass_ch = q[1];
+    wire [1:0] pass_j  = q[3:2];
+    wire [3:0] q_last  = stage == 2'd0 ? 4'd3 : stage == 2'd1 ? 4'd7 : 4'd15;
+    // the next pass's descriptor and newest input, registered: a pass is set up from them after
+    // at least a cycle in S_GAP, where stage and q have their new values
+    reg  [24:0] desc;
+    reg  [6:0]  newest_q;
+    // the stage's newest input j: F, 2F + j or 4F + j (rings 2 and 3 are 32 long)
+    wire [6:0] newest  = stage == 2'd0 ? frame : stage == 2'd1 ? {frame[5:0], pass_j[0]}
+                                                              : {frame[4:0], pass_j};
+    wire       tap     = state == S_TAPS;
+    always @(posedge clk) begin
+        desc     <= phase_of(unity ? NOS_STAGE : stage, q[0]);
+        newest_q <= newest;
+    end
+    wire       res_valid;
+    wire [23:0] res_y;
+    wire [3:0] res_last = res_stage == 2'd0 ? 4'd3 : res_stage == 2'd1 ? 4'd7 : 4'd15;
+    wire       results_in = res_stage != stage;  // every result of this stage is written
+
+    reg start;  // a frame came while idle: registered, it fans out wide
+    always @(posedge clk) begin
+        start   <= in_valid && ready && state == S_IDLE && !start;
+        overrun <= in_valid && (state != S_IDLE || start);
+    end
+
+    always @(posedge clk) begin
+        first <= 1'b0;
+        if (rst) begin
+            state <= S_IDLE;
+            frame <= 7'd0;
+        end else case (state)
+            S_IDLE:
+                if (start) begin
+                    frame      <= frame + 7'd1;
+                    last_stage <= ratio_log2 == 2'd0 ? 2'd0 : ratio_log2 - 2'd1;
+                    unity      <= nos || ratio_log2 == 2'd0;
+                    stage      <= 2'd0;
+                    q          <= 4'd0;
+                    state      <= S_IN_L;
+                end
+            S_IN_L:
+                state <= S_IN_R;
+            S_IN_R: begin
+                gap   <= 2'd1;
+                state <= S_GAP;
+            end
+            S_SETUP: begin
+                left  <= desc[24:18];
+                hp    <= newest_q - desc[17:11];
+                ca    <= desc[10:0];
+                first <= 1'b1;
+                state <= S_TAPS;
+            end
+            S_TAPS: begin
+                left <= left - 7'd1;
+                hp   <= hp - 7'd1;
+                ca   <= ca + 11'd1;
+                gap  <= GAP_WAIT;  // the setup cycle is the gap's last
+                if (left == 7'd0)
+                    state <= q == q_last ? S_DRAIN : S_GAP;
+                if (left == 7'd0)
+                    q <= q + 4'd1;
+            end
+            S_GAP: begin
+                gap <= gap - 2'd1;
+                if (gap == 2'd1)
+                    state <= S_SETUP;
+            end
+            S_DRAIN:
+                if (results_in) begin
+                    q     <= 4'd0;
+                    stage <= stage + 2'd1;
+                    gap   <= 2'd1;
+                    state <= stage == last_stage ? S_IDLE : S_GAP;
+                end
+            default:
+                state <= S_IDLE;
+        endcase
+    end
+
+    // ---- the history RAM: the inputs at the frame's start, the results of stages 1 and 2
+    reg  [23:0] hist [0:511];
+    reg  [23:0] hist_q;
+    reg         tap_q, first_q, last_q;
+    wire [8:0]  raddr = stage == 2'd0 ? {1'b0, pass_ch, hp}
+                      : {2'b10, stage[1], pass_ch, hp[4:0]};
+    reg         hw;
+    reg  [8:0]  hw_addr;
+    reg  [23:0] hw_data;
+    always @(posedge clk) begin
+        hist_q  <= hist[raddr];
+        tap_q   <= tap;
+        first_q <= first;
+        last_q  <= tap && left == 7'd0;
+        if (hw)
+            hist[hw_addr] <= hw_data;
+    end
+
+    wire [31:0] coef;
+    coef_store u_coef (
+        .clk        (clk),
+        .rst        (rst),
+        .ready      (ready),
+        .rd_addr    (ca),
+        .rd_data    (coef)
+    );
+
+    mac_lane u_mac (
+        .clk        (clk),
+        .in_valid   (tap_q),
+        .in_first   (first_q),
+        .in_last    (last_q),
+        .in_d       (hist_q),
+        .in_c       (coef),
+        .out_valid  (res_valid),
+        .out_y      (res_y)
+    );
+
+    // ---- results, in the order of the passes: output 2j + p of the stage, channel ch
+    wire       res_ch    = res_q[1];
+    wire       res_final = res_stage == last_stage;
+    wire in_l_now = state == S_IN_L, in_r_now = state == S_IN_R;
+    always @(posedge clk) begin
+        // the write port's word, every cycle (no enables: they would fan out from the MAC's
+        // out_valid); the inputs go in at the new frame's index
+        hw         <= in_l_now || in_r_now || (res_valid && !res_final);
+        hw_addr    <= in_l_now ? {2'b00, frame} : in_r_now ? {2'b01, frame}
+                    // ring 2: 2F + p; ring 3: 4F + 2j + p
+                    : res_stage == 2'd0 ? {3'b100, res_ch, frame[3:0], res_q[0]}
+                    : {3'b101, res_ch, frame[2:0], res_q[2], res_q[0]};
+        hw_data    <= in_l_now ? in_l : in_r_now ? in_r : res_y;
+        out_we     <= res_valid && res_final;
+        out_addr   <= {res_q[3:2], res_q[0], res_ch};
+        out_data   <= res_y;
+        block_done <= res_valid && res_final && res_q == res_last;
+        if (in_l_now) begin
+            res_stage <= 2'd0;
+            res_q     <= 4'd0;
+        end else if (res_valid) begin
+            res_q <= res_q == res_last ? 4'd0 : res_q + 4'd1;
+            if (res_q == res_last)
+                res_stage <= res_stage + 2'd1;
+        end
+    end
+endmodule
