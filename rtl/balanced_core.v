@@ -255,9 +255,9 @@ module balanced_core #(
     );
 
     // ---- the audio path and its registers
-    wire [1:0] aud_source, aud_topology, aud_in_slot;
+    wire [1:0] aud_source, aud_topology, aud_in_slot, aud_ratio, aud_out_ratio;
     wire [2:0] aud_route, aud_in_rate, aud_out_rate;
-    wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked;
+    wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked, aud_nos, aud_filter_ready;
     wire [31:0] aud_tone_inc;
     wire [7:0]  aud_tone_atten;
     audio_regs u_audio_regs (
@@ -278,10 +278,14 @@ module balanced_core #(
         .slot24       (aud_slot24),
         .tone_inc     (aud_tone_inc),
         .tone_atten   (aud_tone_atten),
+        .ratio        (aud_ratio),
+        .nos          (aud_nos),
         .in_rate      (aud_in_rate),
         .in_locked    (aud_locked),
         .in_slot      (aud_in_slot),
-        .out_rate     (aud_out_rate)
+        .out_rate     (aud_out_rate),
+        .out_ratio    (aud_out_ratio),
+        .filter_ready (aud_filter_ready)
     );
 
     // the datapath's reset, registered: it fans out across the audio path
@@ -304,10 +308,14 @@ module balanced_core #(
         .slot24       (aud_slot24),
         .tone_inc     (aud_tone_inc),
         .tone_atten   (aud_tone_atten),
+        .ratio        (aud_ratio),
+        .nos          (aud_nos),
         .in_rate      (aud_in_rate),
         .in_locked    (aud_locked),
         .in_slot      (aud_in_slot),
         .out_rate     (aud_out_rate),
+        .out_ratio    (aud_out_ratio),
+        .filter_ready (aud_filter_ready),
         .i2s_bclk     (i2s_bclk),
         .i2s_lrclk    (i2s_lrclk),
         .i2s_data     (i2s_data),

@@ -48,25 +48,36 @@ void am_route(const struct am_settings *s, int32_t l, int32_t r, int32_t *out_l,
     *out_r = s->invert_right ? -b : b;
 }
 
-void am_lanes(const struct am_settings *s, int32_t l, int32_t r, int32_t lanes[AM_LANES])
+void am_channels(const struct am_settings *s, int32_t l, int32_t r, int32_t *out_l, int32_t *out_r)
 {
-    int32_t sl = am_saturate(l), sr = am_saturate(r);
+    if (s->topology == AM_TOPO_MONO)
+        l = r = half_sum(l, r);
+    *out_l = am_saturate(l);
+    *out_r = am_saturate(r);
+}
+
+void am_topology(const struct am_settings *s, int32_t l, int32_t r, int32_t lanes[AM_LANES])
+{
+    lanes[AM_LP] = l;
+    lanes[AM_RP] = r;
     switch (s->topology) {
     case AM_TOPO_SE:
-        lanes[AM_LP] = sl, lanes[AM_LN] = 0, lanes[AM_RP] = sr, lanes[AM_RN] = 0;
+        lanes[AM_LN] = lanes[AM_RN] = 0;
         break;
     case AM_TOPO_PARALLEL:
-        lanes[AM_LP] = lanes[AM_LN] = sl, lanes[AM_RP] = lanes[AM_RN] = sr;
+        lanes[AM_LN] = l, lanes[AM_RN] = r;
         break;
-    case AM_TOPO_MONO: {
-        int32_t m = am_saturate(half_sum(l, r));
-        lanes[AM_LP] = lanes[AM_RP] = m, lanes[AM_LN] = lanes[AM_RN] = -m;
-        break;
-    }
-    default:
-        lanes[AM_LP] = sl, lanes[AM_LN] = -sl, lanes[AM_RP] = sr, lanes[AM_RN] = -sr;
+    default: /* balanced; mono-bridged carries the mean on both channels */
+        lanes[AM_LN] = -l, lanes[AM_RN] = -r;
         break;
     }
+}
+
+void am_lanes(const struct am_settings *s, int32_t l, int32_t r, int32_t lanes[AM_LANES])
+{
+    int32_t a, b;
+    am_channels(s, l, r, &a, &b);
+    am_topology(s, a, b, lanes);
 }
 
 void am_frame(const struct am_settings *s, int32_t l, int32_t r, int32_t lanes[AM_LANES])

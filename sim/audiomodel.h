@@ -50,14 +50,20 @@ int32_t am_from_slot(uint32_t word, unsigned slot_bits);
 /* A 24-bit lane sample to the word a DAC slot carries, MSB first (left-aligned). */
 uint32_t am_to_slot(int32_t sample, unsigned slot_bits);
 
-/* Routing and polarity: the two channels the (future) filter stage receives. Not yet
- * saturated: mono and inversion may need 25 bits. */
+/* Routing and polarity. Not yet saturated: mono and inversion may need 25 bits. */
 void am_route(const struct am_settings *s, int32_t l, int32_t r, int32_t *out_l, int32_t *out_r);
 
-/* Topology and saturation: two channels to the four lanes. */
+/* The two words the interpolation engine takes (sim/interp.h): mono-bridged puts the mean on
+ * both; each saturated. */
+void am_channels(const struct am_settings *s, int32_t l, int32_t r, int32_t *out_l, int32_t *out_r);
+
+/* The topology: the engine's two (saturated) channels to the four lanes. */
+void am_topology(const struct am_settings *s, int32_t l, int32_t r, int32_t lanes[AM_LANES]);
+
+/* Channels and topology with no engine between (1x): two routed channels to the four lanes. */
 void am_lanes(const struct am_settings *s, int32_t l, int32_t r, int32_t lanes[AM_LANES]);
 
-/* The whole datapath for one input frame. */
+/* The whole datapath for one input frame at 1x. */
 void am_frame(const struct am_settings *s, int32_t l, int32_t r, int32_t lanes[AM_LANES]);
 
 #endif

@@ -96,7 +96,7 @@ const struct ip_fir *ip_default_fir(int stage)
     static struct ip_fir fir[IP_STAGES];
     static bool made;
     if (!made) {
-        ip_design_halfband(&fir[0], 203, 135.0, "hb203");
+        ip_design_halfband(&fir[0], 203, 135.0, "halfband");
         ip_design_halfband(&fir[1], 43, 140.0, "hb43");
         ip_design_halfband(&fir[2], 27, 140.0, "hb27");
         made = true;

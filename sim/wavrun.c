@@ -83,12 +83,14 @@ static bool next_frame(void *ctx, uint32_t *left, uint32_t *right)
     return true;
 }
 
+/* An output rate as measured: the nearest of the input rates times 1, 2, 4 or 8 */
 static double nearest_rate(double r)
 {
     double best = rates[0];
-    for (unsigned i = 1; i < 6; i++)
-        if (fabs(rates[i] - r) < fabs(best - r))
-            best = rates[i];
+    for (unsigned i = 0; i < 6; i++)
+        for (unsigned m = 1; m <= 8; m *= 2)
+            if (fabs(rates[i] * m - r) < fabs(best - r))
+                best = rates[i] * m;
     return fabs(best - r) < 0.01 * best ? best : round(r);
 }
 
@@ -131,7 +133,7 @@ static void on_output_frame(struct wavrun *w, const uint32_t *left, const uint32
     w->last_out_cycle = w->cycle;
     w->out_slot = w->dec.slot_bits;
     int64_t n = source_frame(w, w->cycle);
-    if (n < WAVRUN_LEAD_IN || n >= (int64_t)(WAVRUN_LEAD_IN + w->file_frames))
+    if (n < WAVRUN_LEAD_IN || n >= (int64_t)(WAVRUN_LEAD_IN + w->file_frames + WAVRUN_TAIL))
         return;
     int32_t lanes[4] = {(int32_t)left[0], (int32_t)right[0], (int32_t)left[1], (int32_t)right[1]};
     if (w->out_rate == 0) {

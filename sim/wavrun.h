@@ -1,8 +1,11 @@
 /* balsim's audio: a WAV file clocked into the I2S input pins at its own rate (sim/i2s_line.c),
  * the two DACs' pins decoded back into the four lanes and written to a WAV file at the output
- * rate. Which output frames belong to the file is decided by time: an output frame carries the
- * input frame that ended at least a quarter frame before the transmitter took it, so the file
- * holds exactly what the DACs played while the input file's frames were the source. */
+ * rate (the input's times the oversampling ratio). Which output frames belong to the file is
+ * decided by time: an output frame belongs to the last input frame that ended at least a
+ * quarter frame before the transmitter took it, and OUT.wav holds every output frame from the
+ * file's first frame to WAVRUN_TAIL frames after its last: what the DACs played for the file,
+ * the datapath's delay (the filter's, about 57 input frames at 8x) as silence at the start and
+ * the filter's decay at the end. */
 #ifndef BAL_WAVRUN_H
 #define BAL_WAVRUN_H
 
@@ -13,8 +16,10 @@
 #include "i2s_line.h"
 #include "model.h"
 
-#define WAVRUN_LEAD_IN 64   /* silent frames before the file: the input locks on them */
-#define WAVRUN_LEAD_OUT 16  /* after it: the last frames come out */
+#define WAVRUN_LEAD_IN 200  /* silent frames before the file: the input locks on them, and the
+                               engine flushes its history if the ratio changes (160 frames) */
+#define WAVRUN_TAIL 64      /* frames of output kept after the file's last */
+#define WAVRUN_LEAD_OUT (WAVRUN_TAIL + 16) /* silent frames after it */
 
 struct wavrun;
 

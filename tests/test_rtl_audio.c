@@ -123,7 +123,15 @@ static void audio_pins(void *ctx, bm_model *m)
     }
 }
 
+/* A bench after power-up, its datapath settled; at the reset ratio (8x), or at 1x for the tests
+ * of what is around the engine, once its history has been flushed. */
+static struct bench *bench_new_at(bool at_1x);
 static struct bench *bench_new(void)
+{
+    return bench_new_at(true);
+}
+
+static struct bench *bench_new_at(bool at_1x)
 {
     struct bench *b = &bench;
     memset(b, 0, sizeof *b);
@@ -135,6 +143,11 @@ static struct bench *bench_new(void)
     b->cur_tag = NO_TAG;
     i2s_decoder_init(&b->dec, 2);
     simhost_run(b->h, 4 * 49152); /* PLL lock, reset, and the datapath settling (3 ms) */
+    if (at_1x) {
+        CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, BAL_OVERSAMPLE_RATIO_X1), BAL_ST_OK);
+        simhost_run(b->h, 5 * 49152); /* the flush: 160 frames at 48 kHz */
+        b->got = 0;
+    }
     return b;
 }
 
@@ -262,10 +275,16 @@ static unsigned rate_code(double fs)
     return 0;
 }
 
-static uint32_t status_of(unsigned rate, bool locked, unsigned slot_code, unsigned out_rate)
+/* AUDIO_STATUS with the filter in place, at 1x unless said */
+static uint32_t status_at(unsigned rate, bool locked, unsigned slot_code, unsigned out_rate, unsigned ratio_code)
 {
     return (rate << BAL_AUDIO_STATUS_RATE_LSB) | ((uint32_t)locked << BAL_AUDIO_STATUS_LOCKED_LSB) |
-           (slot_code << BAL_AUDIO_STATUS_SLOT_IN_LSB) | (out_rate << BAL_AUDIO_STATUS_OUT_RATE_LSB);
+           (slot_code << BAL_AUDIO_STATUS_SLOT_IN_LSB) | (out_rate << BAL_AUDIO_STATUS_OUT_RATE_LSB) |
+           (ratio_code << BAL_AUDIO_STATUS_OUT_RATIO_LSB) | BAL_AUDIO_STATUS_FILTER_READY_MASK;
+}
+static uint32_t status_of(unsigned rate, bool locked, unsigned slot_code, unsigned out_rate)
+{
+    return status_at(rate, locked, slot_code, out_rate, BAL_OVERSAMPLE_RATIO_X1);
 }
 
 static unsigned slot_code(unsigned bits)
@@ -286,14 +305,15 @@ static bool all_silent(const struct bench *b, size_t from)
 
 static void test_power_up_silent(void)
 {
-    struct bench *b = bench_new();
+    struct bench *b = bench_new_at(false);
     size_t settled = b->got;
     CHECK(settled > 0 && all_silent(b, 0));
     run_cycles(b, (uint64_t)(SYS_HZ / 50)); /* 20 ms, no input */
-    /* the DACs get clocks at 48 kHz and nothing but zeros */
-    CHECK(b->got - settled >= 959 && b->got - settled <= 961);
+    /* the DACs get clocks at 8 x 48 kHz and nothing but zeros */
+    CHECK(b->got - settled >= 7679 && b->got - settled <= 7681);
     CHECK(all_silent(b, 0));
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(0, false, 0, 2));
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_at(0, false, 0, 2, BAL_OVERSAMPLE_RATIO_X8));
+    CHECK_EQ(reg_read(b, BAL_REG_OVERSAMPLE), BAL_OVERSAMPLE_RATIO_X8);
     CHECK_EQ(reg_read(b, BAL_REG_AUDIO_SOURCE), BAL_AUDIO_SOURCE_SOURCE_I2S);
     CHECK_EQ(b->min_code_seen + b->pad_bits_seen, 0);
     bench_free(b);
@@ -451,10 +471,13 @@ static void test_audio_register_checks(void)
     CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, 3), BAL_ST_BAD_VALUE);
     CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, 2), BAL_ST_BAD_VALUE);
     CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_STATUS, 0), BAL_ST_BAD_ADDR);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT + 1, 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, 0x04), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE + 1, 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_TAPS, 0), BAL_ST_BAD_ADDR);
     CHECK_EQ(reg_read(b, BAL_REG_ROUTE), 0x12);
     CHECK_EQ(reg_read(b, BAL_REG_AUDIO_SOURCE), BAL_REG_AUDIO_SOURCE_RESET);
     CHECK_EQ(reg_read(b, BAL_REG_OUT_FORMAT), 0);
+    CHECK_EQ(reg_read(b, BAL_REG_OVERSAMPLE), BAL_OVERSAMPLE_RATIO_X1);
     CHECK_EQ(simhost_write(b->h, BAL_REG_TOPOLOGY, 3), BAL_ST_OK);
     CHECK_EQ(reg_read(b, BAL_REG_TOPOLOGY), 3);
     bench_free(b);

@@ -1,16 +1,20 @@
 // The audio datapath from the I2S input pins to the two DACs' pins:
 //
-//   i2s_rx (or tone) -> route -> [interpolation engine, lane gains: issues 14 and on;
-//   a pass-through today] -> lanes (topology, saturation) -> i2s_tx
+//   i2s_rx (or tone) -> route -> channels (mono mean, saturation) -> interp (1/2/4/8x, NOS)
+//   -> frame_out (blocks, topology) -> i2s_tx
+//   [the lane gains, dither and requantization come between interp and the topology later]
 //
-// Frames move as one-cycle strobes with their samples held until the next (docs/buses.md).
-// The transmitter is the master of output timing: it runs at the input's rate while the
-// input is locked, aligned so that it takes each frame half a frame after it arrived (a
-// frame is taken exactly once while the input and the system clock share a master clock;
-// from the crystal a frame is now and then repeated or skipped), and at 48 kHz otherwise (the
-// tone is made at that rate, a sample for each frame taken).
-// Whenever no locked input is playing (source silence, input lost, muted, datapath settling),
-// each frame the transmitter takes asks for the next, silent, one.
+// Samples move as frame strobes (docs/buses.md). The engine runs once per input frame and
+// leaves a block of 2^ratio output frames; the transmitter plays the blocks at the input's
+// rate times the ratio. While a locked input plays, the transmitter is aligned once, half an
+// input frame after the engine finishes its first block, and plays each block from then on, the
+// next always done half a frame before it is due (a block is played
+// exactly once while the input and the system clock share a master clock; from the crystal a
+// block is now and then repeated or skipped). Otherwise it runs at 48 kHz times the ratio and
+// asks for each input frame itself, at every block start (the tone is made at 48 kHz).
+// After reset, and after every change of the ratio or of NOS, the engine runs silence through
+// its rings (FLUSH_FRAMES frames) while the output stays silent; so does it until the
+// coefficients are in place.
 `default_nettype none
 
 module audio_path #(
@@ -29,11 +33,15 @@ module audio_path #(
     input  wire        slot24,
     input  wire [31:0] tone_inc,
     input  wire [7:0]  tone_atten,
+    input  wire [1:0]  ratio,      // OVERSAMPLE.RATIO: log2 of the ratio asked for
+    input  wire        nos,
     // status
     output wire [2:0]  in_rate,
     output wire        in_locked,
     output wire [1:0]  in_slot,
-    output reg  [2:0]  out_rate,
+    output reg  [2:0]  out_rate,   // the frame rate the engine takes (codes as RATE)
+    output reg  [1:0]  out_ratio,  // log2 of the ratio in force
+    output reg         filter_ready,
     // I2S input pins (asynchronous)
     input  wire        i2s_bclk,
     input  wire        i2s_lrclk,
@@ -48,6 +56,7 @@ module audio_path #(
     `include "regmap.vh"
 
     localparam [2:0] RATE_48K = V_AUDIO_STATUS_RATE_R48K;
+    localparam [7:0] FLUSH_FRAMES = 8'd160;  // stage 1's ring, then 2's and 3's, run empty
 
     // ---- input
     wire        rx_left, rx_valid;
@@ -74,31 +83,69 @@ module audio_path #(
         .rate       (in_rate)
     );
 
-    // ---- which frames play, and the output's rate and alignment: decisions registered, so
-    // the strobes that fan out into the route and transmitter come from flip-flops
-    wire        frame_take;
-    wire [23:0] tone_sample;
-    reg  play_input;  // the source is the input, and it is locked
-    reg  play_tone;
-    reg  aligned;     // the transmitter has been aligned to the input
-    reg  align, route_left, route_frame, route_silent, tone_start;
+    // ---- the output's rate: the base (the input's or 48 kHz) and the ratio it allows
+    // (8x up to 48 kHz, 4x up to 96, 2x above); the transmitter's family and multiple
+    reg  [1:0] base_mult;  // 0: 44.1/48, 1: 88.2/96, 2: 176.4/192 kHz
+    reg  [1:0] ratio_cap;
+    wire [2:0] base_less1 = out_rate - 3'd1;
+    reg        fam48;
+    reg  [1:0] tx_mult;
     always @(posedge clk) begin
-        play_input   <= source == V_AUDIO_SOURCE_SOURCE_I2S && in_locked && !rst;
-        play_tone    <= source == V_AUDIO_SOURCE_SOURCE_TONE;
-        align        <= play_input && rx_valid && !aligned;
-        // the tone's sample goes in as both channels when a frame is taken
-        route_left   <= play_input ? rx_left : frame_take;
-        route_frame  <= play_input ? rx_valid : frame_take;
-        route_silent <= !(play_input || play_tone) || mute || !ready;
-        tone_start   <= route_frame && play_tone;  // the next sample, once route has this one
-        if (rst || !play_input)
-            aligned <= 1'b0;
-        else if (rx_valid)
-            aligned <= 1'b1;
         if (rst || source != V_AUDIO_SOURCE_SOURCE_I2S)
             out_rate <= RATE_48K;
         else if (in_locked)
             out_rate <= in_rate;
+        base_mult <= base_less1[2:1];
+        fam48     <= !out_rate[0];
+        ratio_cap <= 2'd3 - base_mult;
+        out_ratio <= ratio > ratio_cap ? ratio_cap : ratio;
+        tx_mult   <= base_mult + out_ratio;
+    end
+
+    // ---- which frames play, and the output's alignment: decisions registered, so the strobes
+    // that fan out into the route and transmitter come from flip-flops
+    wire        block_start, block_done, engine_ready, overrun;
+    wire [23:0] tone_sample;
+    reg  play_input;  // the source is the input, and it is locked
+    reg  play_tone;
+    reg  aligned;     // the transmitter has been aligned to the input's blocks
+    reg  waiting;     // for the alignment: half a frame after the first block is done
+    reg  [9:0] wait_count;
+    reg  align, route_left, route_frame, route_silent, tone_start;
+    reg  [7:0] flush;  // input frames of silence still to run through the engine
+    reg  [2:0] engine_setting;
+    wire       flushing = flush != 8'd0;
+    wire       ch_valid;
+    always @(posedge clk) begin
+        play_input   <= source == V_AUDIO_SOURCE_SOURCE_I2S && in_locked && !rst;
+        play_tone    <= source == V_AUDIO_SOURCE_SOURCE_TONE;
+        // the transmitter starts playing a block half an input frame after the engine finished
+        // it: the next block is then done half a frame before it is due
+        align        <= waiting && wait_count == 10'd0;
+        // the tone's sample goes in as both channels when a block starts
+        route_left   <= play_input ? rx_left : block_start;
+        route_frame  <= play_input ? rx_valid : block_start;
+        route_silent <= !(play_input || play_tone) || mute || !ready || flushing;
+        tone_start   <= route_frame && play_tone;  // the next sample, once route has this one
+        engine_setting <= {out_ratio, nos};
+        if (rst || !play_input || engine_setting != {out_ratio, nos}) begin
+            aligned <= 1'b0;
+            waiting <= 1'b0;
+        end else if (block_done && !aligned && !waiting) begin
+            waiting    <= 1'b1;
+            wait_count <= 10'd512 >> base_mult;  // half the frame at 2 x MCLK
+        end else if (waiting) begin
+            wait_count <= wait_count - 10'd1;
+            if (wait_count == 10'd0) begin
+                waiting <= 1'b0;
+                aligned <= 1'b1;
+            end
+        end
+        if (rst || !engine_ready || engine_setting != {out_ratio, nos})
+            flush <= FLUSH_FRAMES;
+        else if (ch_valid && flushing)
+            flush <= flush - 8'd1;
+        filter_ready <= engine_ready && !flushing;
     end
 
     tone u_tone (
@@ -126,21 +173,61 @@ module audio_path #(
         .out_r      (routed_r)
     );
 
-    // ---- the interpolation engine and the lane gains go here (issues 14 and 17): today the
-    // routed frame passes straight on to the topology.
-
-    wire [23:0] lane_lp, lane_ln, lane_rp, lane_rn;
-    lanes u_lanes (
+    wire [23:0] ch_l, ch_r;
+    channels u_channels (
         .clk        (clk),
         .in_valid   (routed_valid),
         .in_first   (routed_first),
         .in_l       (routed_l),
         .in_r       (routed_r),
-        .topology   (topology),
-        .lp         (lane_lp),
-        .ln         (lane_ln),
-        .rp         (lane_rp),
-        .rn         (lane_rn)
+        .mono       (topology == V_TOPOLOGY_MODE_MONO),
+        .out_valid  (ch_valid),
+        .l          (ch_l),
+        .r          (ch_r)
+    );
+
+    // ---- the interpolation engine
+    wire        blk_we;
+    wire [3:0]  blk_addr;
+    wire [23:0] blk_data;
+    interp u_interp (
+        .clk        (clk),
+        .rst        (rst),
+        .ratio_log2 (out_ratio),
+        .nos        (nos),
+        .ready      (engine_ready),
+        .in_valid   (ch_valid),
+        .in_l       (ch_l),
+        .in_r       (ch_r),
+        .out_we     (blk_we),
+        .out_addr   (blk_addr),
+        .out_data   (blk_data),
+        .block_done (block_done),
+        .overrun    (overrun)
+    );
+
+    // ---- the blocks to the transmitter, the topology on the way
+    wire        take_left, take_right;
+    wire [23:0] word_a, word_b;
+    reg         out_silent;
+    always @(posedge clk)
+        out_silent <= !engine_ready || flushing;
+    frame_out u_frames (
+        .clk         (clk),
+        .rst         (rst),
+        .in_we       (blk_we),
+        .in_addr     (blk_addr),
+        .in_data     (blk_data),
+        .block_done  (block_done),
+        .ratio_log2  (out_ratio),
+        .topology    (topology),
+        .silent      (out_silent),
+        .align       (align),
+        .take_left   (take_left),
+        .take_right  (take_right),
+        .block_start (block_start),
+        .word_a      (word_a),
+        .word_b      (word_b)
     );
 
     i2s_tx #(
@@ -148,14 +235,14 @@ module audio_path #(
     ) u_tx (
         .clk        (clk),
         .rst        (rst),
-        .rate       (out_rate),
+        .fam48      (fam48),
+        .mult       (tx_mult),
         .slot24     (slot24),
         .align      (align),
-        .lp         (lane_lp),
-        .ln         (lane_ln),
-        .rp         (lane_rp),
-        .rn         (lane_rn),
-        .frame_take (frame_take),
+        .word_a     (word_a),
+        .word_b     (word_b),
+        .take_left  (take_left),
+        .take_right (take_right),
         .bclk       (dac_bclk),
         .lrclk      (dac_lrclk),
         .dout_a     (dac_a_data),
@@ -166,4 +253,8 @@ module audio_path #(
     // is made from one (512 fs at 48 kHz from 24.576 MHz)
     always @(posedge clk)
         dac_mclk <= !dac_mclk;
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused = overrun ^ base_less1[0];  // overrun: never by construction (test_rtl_interp)
+    /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -1,7 +1,8 @@
 // The audio settings and status of regs/regmap.def (page 0x0020-0x003F) as a register bus
 // target: read-back from one block RAM, so a read is a RAM read and there is no read
 // multiplexer. What the datapath uses every cycle or every sample (source, routing, polarity,
-// topology, slot width, the tone's step and level) is also kept in flip-flops, written with the RAM. After a reset every word gets
+// topology, slot width, the tone's step and level, the oversampling) is also kept in
+// flip-flops, written with the RAM. After a reset every word gets
 // its reset value again, RAM and flip-flops alike. AUDIO_STATUS is live: its bits come from
 // the datapath over the RAM word (which stays zero).
 `default_nettype none
@@ -26,11 +27,15 @@ module audio_regs (
     output reg         slot24,
     output reg  [31:0] tone_inc,
     output reg  [7:0]  tone_atten,
+    output reg  [1:0]  ratio,
+    output reg         nos,
     // status
     input  wire [2:0]  in_rate,
     input  wire        in_locked,
     input  wire [1:0]  in_slot,
-    input  wire [2:0]  out_rate
+    input  wire [2:0]  out_rate,
+    input  wire [1:0]  out_ratio,
+    input  wire        filter_ready
 );
     `include "regmap.vh"
     `include "bus.vh"
@@ -66,7 +71,7 @@ module audio_regs (
     reg       status_sel;
     reg       pending;  // a request came (while the sweep ran, or now)
     // a write of a register the datapath reads: which one, decoded the cycle before it acts
-    reg       wr_source, wr_route, wr_topology, wr_format, wr_freq, wr_level;
+    reg       wr_source, wr_route, wr_topology, wr_format, wr_freq, wr_level, wr_oversample;
 
     always @(posedge clk) begin
         we  <= 1'b0;
@@ -81,6 +86,9 @@ module audio_regs (
             wr_format   <= 1'b0;
             wr_freq     <= 1'b0;
             wr_level    <= 1'b0;
+            wr_oversample <= 1'b0;
+            ratio       <= REG_OVERSAMPLE_RESET[F_OVERSAMPLE_RATIO +: 2];
+            nos         <= REG_OVERSAMPLE_RESET[F_OVERSAMPLE_NOS];
             tone_inc    <= REG_TONE_FREQ_RESET;
             tone_atten  <= REG_TONE_LEVEL_RESET[F_TONE_LEVEL_ATTEN +: 8];
             source      <= REG_AUDIO_SOURCE_RESET[F_AUDIO_SOURCE_SOURCE +: 2];
@@ -120,6 +128,7 @@ module audio_regs (
                     wr_format   <= op == BUS_WRITE && addr == REG_OUT_FORMAT[4:0];
                     wr_freq     <= op == BUS_WRITE && addr == REG_TONE_FREQ[4:0];
                     wr_level    <= op == BUS_WRITE && addr == REG_TONE_LEVEL[4:0];
+                    wr_oversample <= op == BUS_WRITE && addr == REG_OVERSAMPLE[4:0];
                     state       <= S_JUDGE;
                 end
                 S_JUDGE: begin
@@ -154,13 +163,19 @@ module audio_regs (
                         tone_inc <= wdata;
                     if (wr_level)
                         tone_atten <= wdata[F_TONE_LEVEL_ATTEN +: 8];
+                    if (wr_oversample) begin
+                        ratio <= wdata[F_OVERSAMPLE_RATIO +: 2];
+                        nos   <= wdata[F_OVERSAMPLE_NOS];
+                    end
                     state <= S_IDLE;
                 end
             endcase
         end
     end
 
-    wire [31:0] status_bits = ({29'd0, out_rate}  << F_AUDIO_STATUS_OUT_RATE) |
+    wire [31:0] status_bits = ({31'd0, filter_ready} << F_AUDIO_STATUS_FILTER_READY) |
+                              ({30'd0, out_ratio} << F_AUDIO_STATUS_OUT_RATIO) |
+                              ({29'd0, out_rate}  << F_AUDIO_STATUS_OUT_RATE) |
                               ({30'd0, in_slot}   << F_AUDIO_STATUS_SLOT_IN) |
                               ({31'd0, in_locked} << F_AUDIO_STATUS_LOCKED) |
                               ({29'd0, in_rate}   << F_AUDIO_STATUS_RATE);

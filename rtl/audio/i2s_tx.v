@@ -2,14 +2,15 @@
 // slot) and L- (right slot), DAC B gets R+ and R-. Philips format, MSB first, 24 or 32-bit
 // slots (a 24-bit sample left-aligned, zeros below it).
 //
-// Bit timing: a 32-bit phase accumulator adds fs * 4 * SLOT / SYS_CLK_HZ (scaled by 2^32) every
+// The frame rate is 44.1 or 48 kHz times 2^mult (mult 0..3: up to 352.8 / 384 kHz, where
+// 32-bit slots make BCLK half the system clock). Bit timing: a phase accumulator adds
+// fs * 4 * SLOT / SYS_CLK_HZ (scaled by 2^32; 2^32 itself at half the system clock) every
 // cycle; each carry out is half a BCLK period. With the system clock at 2 x MCLK the ratio is
-// exact (1/8, 3/32, ...: the frame is 1024 / 512 / 256 cycles); otherwise it is within 2^-32,
-// and BCLK jitters by a cycle where the ratio is not whole.
+// exact; otherwise it is within 2^-32, and BCLK jitters by a cycle where it is not whole.
 //
-// Each frame's four lanes are taken at once at its start (frame_take): one 48-bit register per
-// line, L+ then L- (R+ then R-), shifting out MSB first; in 32-bit slots it rests for the eight
-// zero bits after each sample.
+// Each slot's two words are taken as it begins: L+ and R+ for the left slot (take_left, a new
+// frame), L- and R- for the right (take_right); a 24-bit register per line shifts them out MSB
+// first, resting for the eight zero bits after the sample in 32-bit slots.
 `default_nettype none
 
 module i2s_tx #(
@@ -18,15 +19,15 @@ module i2s_tx #(
     input  wire        clk,
     input  wire        rst,
     // format and timing
-    input  wire [2:0]  rate,      // 1 44.1, 2 48, 3 88.2, 4 96, 5 176.4, 6 192 kHz
+    input  wire        fam48,     // 48 kHz family (else 44.1)
+    input  wire [1:0]  mult,      // frame rate = family x 2^mult
     input  wire        slot24,    // 24-bit slots (else 32)
     input  wire        align,     // strobe: start a frame half a frame from now, silent until then
-    // lanes, taken at each frame's start
-    input  wire [23:0] lp,
-    input  wire [23:0] ln,
-    input  wire [23:0] rp,
-    input  wire [23:0] rn,
-    output reg         frame_take,
+    // the words of the slot to come: (L+, R+) before a left slot, (L-, R-) before a right one
+    input  wire [23:0] word_a,
+    input  wire [23:0] word_b,
+    output reg         take_left,
+    output reg         take_right,
     // pins
     output reg         bclk,
     output reg         lrclk,
@@ -37,43 +38,41 @@ module i2s_tx #(
     localparam [31:0] SYS32 = SYS_CLK_HZ;
     localparam [63:0] SYS64 = {32'd0, SYS32};
     /* verilator lint_off UNUSEDSIGNAL */
-    function automatic [31:0] step_of(input [2:0] r, input s24);
+    function automatic [32:0] step_of(input f48, input [1:0] m, input s24);
         reg [63:0] fs, q64;
         begin
-            case (r)
-                3'd1: fs = 64'd44100;
-                3'd3: fs = 64'd88200;
-                3'd4: fs = 64'd96000;
-                3'd5: fs = 64'd176400;
-                3'd6: fs = 64'd192000;
-                default: fs = 64'd48000;
-            endcase
+            fs  = (f48 ? 64'd48000 : 64'd44100) << m;
             // fs * half-bits per frame * 2^32 / SYS_CLK_HZ, rounded
             q64 = ((fs * (s24 ? 64'd96 : 64'd128) << 32) + SYS64 / 2) / SYS64;
-            step_of = q64[31:0];
+            step_of = q64[32:0];
         end
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
-    // every (rate, slot) pair spelled out: synthesis sees a table of constants
-    reg [31:0] step;
+    // every (family, multiple, slot) spelled out: synthesis sees a table of constants
+    reg [32:0] step;
     always @(posedge clk)
-        case ({rate, slot24})
-            4'b001_0: step <= step_of(3'd1, 1'b0);
-            4'b001_1: step <= step_of(3'd1, 1'b1);
-            4'b011_0: step <= step_of(3'd3, 1'b0);
-            4'b011_1: step <= step_of(3'd3, 1'b1);
-            4'b100_0: step <= step_of(3'd4, 1'b0);
-            4'b100_1: step <= step_of(3'd4, 1'b1);
-            4'b101_0: step <= step_of(3'd5, 1'b0);
-            4'b101_1: step <= step_of(3'd5, 1'b1);
-            4'b110_0: step <= step_of(3'd6, 1'b0);
-            4'b110_1: step <= step_of(3'd6, 1'b1);
-            4'b010_1: step <= step_of(3'd2, 1'b1);
-            default:  step <= step_of(3'd2, 1'b0);
+        case ({fam48, mult, slot24})
+            4'b0_00_0: step <= step_of(1'b0, 2'd0, 1'b0);
+            4'b0_00_1: step <= step_of(1'b0, 2'd0, 1'b1);
+            4'b0_01_0: step <= step_of(1'b0, 2'd1, 1'b0);
+            4'b0_01_1: step <= step_of(1'b0, 2'd1, 1'b1);
+            4'b0_10_0: step <= step_of(1'b0, 2'd2, 1'b0);
+            4'b0_10_1: step <= step_of(1'b0, 2'd2, 1'b1);
+            4'b0_11_0: step <= step_of(1'b0, 2'd3, 1'b0);
+            4'b0_11_1: step <= step_of(1'b0, 2'd3, 1'b1);
+            4'b1_00_0: step <= step_of(1'b1, 2'd0, 1'b0);
+            4'b1_00_1: step <= step_of(1'b1, 2'd0, 1'b1);
+            4'b1_01_0: step <= step_of(1'b1, 2'd1, 1'b0);
+            4'b1_01_1: step <= step_of(1'b1, 2'd1, 1'b1);
+            4'b1_10_0: step <= step_of(1'b1, 2'd2, 1'b0);
+            4'b1_10_1: step <= step_of(1'b1, 2'd2, 1'b1);
+            4'b1_11_0: step <= step_of(1'b1, 2'd3, 1'b0);
+            default:   step <= step_of(1'b1, 2'd3, 1'b1);
         endcase
 
     // two 16-bit halves, the carry between them registered: the high half runs a cycle behind
-    // the low one, and the tick (its carry) with it
+    // the low one, and the tick (its carry) with it; step's bit 32 (half the system clock)
+    // carries every cycle
     reg [15:0] phase_lo, phase_hi;
     reg        carry_lo;
     reg        half_tick;
@@ -83,7 +82,7 @@ module i2s_tx #(
             {half_tick, phase_hi} <= 17'd0;
         end else begin
             {carry_lo, phase_lo}  <= {1'b0, phase_lo} + {1'b0, step[15:0]};
-            {half_tick, phase_hi} <= {1'b0, phase_hi} + {1'b0, step[31:16]} + {16'd0, carry_lo};
+            {half_tick, phase_hi} <= {1'b0, phase_hi} + step[32:16] + {16'd0, carry_lo};
         end
 
     // ---- position in the frame: the bit q of the left or right slot, and BCLK's half. The
@@ -95,8 +94,10 @@ module i2s_tx #(
         last_bit   <= slot24 ? 6'd23 : 6'd31;
         last_less1 <= slot24 ? 6'd22 : 6'd30;
     end
-    reg slot_end, right_nxt, pad_nxt, lr_nxt;
+    reg slot_end, right_nxt, pad_nxt, lr_nxt, last_nxt, slot_last;
     always @(posedge clk) begin
+        // the next bit period is its slot's last
+        last_nxt  <= q == last_less1;
         slot_end  <= q == last_bit;                          // the slot's last bit period
         right_nxt <= right ^ (q == last_bit);                // at the next falling edge
         pad_nxt   <= q >= 6'd23 && q != last_bit;            // the next bit is past the sample
@@ -104,36 +105,59 @@ module i2s_tx #(
         lr_nxt    <= right ^ (q == last_bit) ^ (q == last_less1);
     end
 
-    reg [47:0] sh_a, sh_b;  // L+ then L-, R+ then R-
+    reg [23:0] sh_a, sh_b;  // the slot's word for DAC A and DAC B
+    // the line states; the pins get them a cycle later from registers of their own, placed by
+    // the pads (the decisions here read the inner copies)
+    reg        bclk_i, lrclk_i, dout_a_i, dout_b_i;
     always @(posedge clk) begin
-        frame_take <= 1'b0;
+        bclk   <= bclk_i;
+        lrclk  <= lrclk_i;
+        dout_a <= dout_a_i;
+        dout_b <= dout_b_i;
+    end
+    // the shift registers: loaded at a rising edge in a slot's last bit (slot_last is high from
+    // the falling edge before to that rising edge, so half_tick alone says when), shifted the
+    // cycle after a falling edge (the next falling edge, which reads the top bit, is later)
+    reg shift_q;
+    always @(posedge clk) begin
+        shift_q <= half_tick && bclk_i && !pad_nxt && !rst && !align;
         if (rst || align) begin
-            // half a frame ahead: the high half of the left slot's last bit, lanes silent
-            q     <= last_bit;
-            right <= 1'b0;
-            bclk  <= 1'b1;
-            sh_a  <= 48'd0;
-            sh_b  <= 48'd0;
-        end else if (half_tick && bclk) begin
+            sh_a <= 24'd0;
+            sh_b <= 24'd0;
+        end else if (half_tick && slot_last) begin
+            sh_a <= word_a;
+            sh_b <= word_b;
+        end else if (shift_q) begin
+            sh_a <= {sh_a[22:0], 1'b0};
+            sh_b <= {sh_b[22:0], 1'b0};
+        end
+    end
+
+    always @(posedge clk) begin
+        take_left  <= 1'b0;
+        take_right <= 1'b0;
+        if (rst || align) begin
+            // half a frame ahead: the high half of the left slot's last bit, silent
+            q         <= last_bit;
+            right     <= 1'b0;
+            bclk_i    <= 1'b1;
+            slot_last <= 1'b0;
+        end else if (half_tick && bclk_i) begin
             // falling edge: the next bit period
-            bclk   <= 1'b0;
-            q      <= slot_end ? 6'd0 : q + 6'd1;
-            right  <= right_nxt;
-            lrclk  <= lr_nxt;
-            dout_a <= !pad_nxt && sh_a[47];
-            dout_b <= !pad_nxt && sh_b[47];
-            if (!pad_nxt) begin
-                sh_a <= {sh_a[46:0], 1'b0};
-                sh_b <= {sh_b[46:0], 1'b0};
-            end
+            bclk_i    <= 1'b0;
+            q         <= slot_end ? 6'd0 : q + 6'd1;
+            right     <= right_nxt;
+            lrclk_i   <= lr_nxt;
+            dout_a_i  <= !pad_nxt && sh_a[23];
+            dout_b_i  <= !pad_nxt && sh_b[23];
+            slot_last <= last_nxt;
         end else if (half_tick) begin
-            // rising edge; in the frame's last bit, the next frame's lanes
-            bclk <= 1'b1;
-            if (slot_end && right) begin
-                sh_a       <= {lp, ln};
-                sh_b       <= {rp, rn};
-                frame_take <= 1'b1;
-            end
+            // rising edge; in a slot's last bit, the next slot's words (decided at the falling
+            // edge before: half ticks may come every cycle)
+            bclk_i    <= 1'b1;
+            slot_last <= 1'b0;
+            take_left  <= slot_last && right;
+            take_right <= slot_last && !right;
         end
     end
 endmodule

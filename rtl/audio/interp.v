@@ -34,7 +34,7 @@ module interp (
     // the output block: frame i of 2^ratio_log2, channel ch at {i, ch}
     output reg         out_we,
     output reg  [3:0]  out_addr,
-    output reg  [23:0] out_data,
+    output wire [23:0] out_data,
     output reg         block_done,  // strobe: the frame's whole block is written
     output reg         overrun      // strobe: a frame came before the last one was done
 );
@@ -92,7 +92,7 @@ module interp (
     wire       res_valid;
     wire [23:0] res_y;
     wire [3:0] res_last = res_stage == 2'd0 ? 4'd3 : res_stage == 2'd1 ? 4'd7 : 4'd15;
-    wire       results_in = res_stage != stage;  // every result of this stage is written
+    reg        results_in;  // every result of this stage is written (a cycle late: no hurry)
 
     reg start;  // a frame came while idle: registered, it fans out wide
     always @(posedge clk) begin
@@ -101,7 +101,8 @@ module interp (
     end
 
     always @(posedge clk) begin
-        first <= 1'b0;
+        first      <= 1'b0;
+        results_in <= res_stage != stage && state == S_DRAIN;
         if (rst) begin
             state <= S_IDLE;
             frame <= 7'd0;
@@ -197,6 +198,7 @@ module interp (
     wire       res_ch    = res_q[1];
     wire       res_final = res_stage == last_stage;
     wire in_l_now = state == S_IN_L, in_r_now = state == S_IN_R;
+    assign out_data = hw_data;  // a result, when out_we
     always @(posedge clk) begin
         // the write port's word, every cycle (no enables: they would fan out from the MAC's
         // out_valid); the inputs go in at the new frame's index
@@ -208,7 +210,6 @@ module interp (
         hw_data    <= in_l_now ? in_l : in_r_now ? in_r : res_y;
         out_we     <= res_valid && res_final;
         out_addr   <= {res_q[3:2], res_q[0], res_ch};
-        out_data   <= res_y;
         block_done <= res_valid && res_final && res_q == res_last;
         if (in_l_now) begin
             res_stage <= 2'd0;

@@ -43,10 +43,12 @@ module tone (
     reg [4:0]  iter_p1, iter_p2, lim;  // iter + 1, iter + 2, 31 - iter, kept beside it
     reg        first;        // the cycle after start: words load
     reg        last_k;       // k == 31, registered a cycle ahead
+    reg        next_iter;    // and an iteration ends (the counters below move on it alone)
     reg        final_iter;   // the last iteration is running
     always @(posedge clk) begin
         first      <= start && !rst;
         last_k     <= busy && !first && k == 5'd30;
+        next_iter  <= busy && !first && k == 5'd30 && rotating;
         final_iter <= rotating && iter == LAST_ITER;
         if (rst)
             phase <= 32'd0;
@@ -59,17 +61,18 @@ module tone (
             busy     <= 1'b1;
             folding  <= 1'b1;
             k        <= 5'd0;
-            {iter, iter_p1, iter_p2, lim} <= {5'd0, 5'd1, 5'd2, 5'd31};
         end else if (busy) begin
             k <= k + 5'd1;
             if (last_k) begin
                 folding  <= 1'b0;
                 rotating <= !final_iter;
                 busy     <= !final_iter;
-                if (rotating)
-                    {iter, iter_p1, iter_p2, lim} <= {iter_p1, iter_p2, iter_p2 + 5'd1, lim - 5'd1};
             end
         end
+        if (first)
+            {iter, iter_p1, iter_p2, lim} <= {5'd0, 5'd1, 5'd2, 5'd31};
+        else if (next_iter)
+            {iter, iter_p1, iter_p2, lim} <= {iter_p1, iter_p2, iter_p2 + 5'd1, lim - 5'd1};
     end
     assign atan_next = {last_k && !folding ? iter_p1 : iter, k + 5'd1};
 
