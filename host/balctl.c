@@ -776,6 +776,70 @@ static unsigned rate_hz(uint32_t code)
     return code < sizeof hz / sizeof hz[0] ? hz[code] : 0;
 }
 
+/* The largest oversampling ratio an input rate allows: the output stays at or below 384 kHz */
+static unsigned ratio_max_for(unsigned in_hz)
+{
+    return in_hz == 0 || in_hz <= 48000 ? 8 : in_hz <= 96000 ? 4 : 2;
+}
+
+static int cmd_oversample(struct session *s, int argc, char **argv)
+{
+    static const char *const words[] = {"1", "2", "4", "8"};
+    unsigned code = 4;
+    if (argc != 1)
+        return usage_error("oversample takes one argument: 1|2|4|8");
+    for (unsigned i = 0; i < 4; i++)
+        if (!strcmp(argv[0], words[i]) || (argv[0][0] == words[i][0] && !strcmp(argv[0] + 1, "x")))
+            code = i;
+    if (code == 4)
+        return usage_error("oversample: '%s' is not one of 1|2|4|8", argv[0]);
+    int rc = need_link(s);
+    uint32_t src, st;
+    if (!rc && ((rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)) ||
+                (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, &st))))
+        rc = link_error(s, rc);
+    if (rc)
+        return rc;
+    /* what plays now: a locked input at its rate, or the tone and silence at 48 kHz */
+    bool input = FIELD(AUDIO_SOURCE, SOURCE, src) == BAL_AUDIO_SOURCE_SOURCE_I2S &&
+                 FIELD(AUDIO_STATUS, LOCKED, st);
+    unsigned in_hz = input ? rate_hz(FIELD(AUDIO_STATUS, RATE, st)) : 48000;
+    unsigned ratio = 1u << code, max = ratio_max_for(in_hz);
+    if (ratio > max)
+        return report(EXIT_DEVICE, "oversample %u: the input plays at %.1f kHz, which allows up to "
+                      "%ux (the DACs' rate stays at or below 384 kHz); nothing changed", ratio,
+                      in_hz / 1000.0, max);
+    return write_field(s, BAL_REG_OVERSAMPLE, "RATIO", code);
+}
+
+static int cmd_filter(struct session *s, int argc, char **argv)
+{
+    if (argc < 1)
+        return usage_error("filter: expected nos");
+    if (strcmp(argv[0], "nos"))
+        return usage_error("filter: '%s' is not nos", argv[0]);
+    if (argc != 2)
+        return usage_error("filter nos takes one argument: on|off");
+    bool on = !strcasecmp(argv[1], "on");
+    if (!on && strcasecmp(argv[1], "off"))
+        return usage_error("filter nos: '%s' is not one of on|off", argv[1]);
+    return write_field(s, BAL_REG_OVERSAMPLE, "NOS", on);
+}
+
+/* The stage-1 filter's name: up to 8 ASCII characters, the first in the low byte */
+static void filter_name(const uint32_t w[2], char out[9])
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        char c = (char)(w[i / 4] >> (8 * (i % 4)));
+        if (c >= 0x20 && c < 0x7F)
+            out[n++] = c;
+        else if (c)
+            out[n++] = '?';
+    }
+    out[n] = 0;
+}
+
 static int cmd_status(struct session *s, int argc, char **argv)
 {
     (void)argv;
@@ -784,18 +848,24 @@ static int cmd_status(struct session *s, int argc, char **argv)
     int rc = need_link(s);
     if (rc)
         return rc;
-    uint32_t src, tn[2], rt[3], st, ctl[2];
+    uint32_t src, tn[2], rt[4], st[4], ctl[2];
     if ((rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)) ||
         (rc = bal_read(&s->link, BAL_REG_TONE_FREQ, 2, tn)) ||
-        (rc = bal_read(&s->link, BAL_REG_ROUTE, 3, rt)) ||
-        (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, &st)) ||
+        (rc = bal_read(&s->link, BAL_REG_ROUTE, 4, rt)) ||
+        (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 4, st)) ||
         (rc = bal_read(&s->link, BAL_REG_CTRL, 2, ctl)))
         return link_error(s, rc);
     const char *source = code_name(BAL_REG_AUDIO_SOURCE, "SOURCE", FIELD(AUDIO_SOURCE, SOURCE, src));
-    bool locked = FIELD(AUDIO_STATUS, LOCKED, st);
-    unsigned in_hz = rate_hz(FIELD(AUDIO_STATUS, RATE, st));
-    unsigned in_slot = (unsigned[]){0, 16, 24, 32}[FIELD(AUDIO_STATUS, SLOT_IN, st)];
-    unsigned out_hz = rate_hz(FIELD(AUDIO_STATUS, OUT_RATE, st));
+    bool locked = FIELD(AUDIO_STATUS, LOCKED, st[0]);
+    unsigned in_hz = rate_hz(FIELD(AUDIO_STATUS, RATE, st[0]));
+    unsigned in_slot = (unsigned[]){0, 16, 24, 32}[FIELD(AUDIO_STATUS, SLOT_IN, st[0])];
+    unsigned ratio = 1u << FIELD(AUDIO_STATUS, OUT_RATIO, st[0]);
+    unsigned asked = 1u << FIELD(OVERSAMPLE, RATIO, rt[3]);
+    bool nos = FIELD(OVERSAMPLE, NOS, rt[3]), filter_ready = FIELD(AUDIO_STATUS, FILTER_READY, st[0]);
+    unsigned out_hz = rate_hz(FIELD(AUDIO_STATUS, OUT_RATE, st[0])) * ratio;
+    unsigned taps = FIELD(FILTER_TAPS, TAPS, st[1]);
+    char name[9];
+    filter_name(&st[2], name);
     unsigned out_slot = FIELD(OUT_FORMAT, SLOT, rt[2]) == BAL_OUT_FORMAT_SLOT_BITS24 ? 24 : 32;
     const char *route = code_name(BAL_REG_ROUTE, "MODE", FIELD(ROUTE, MODE, rt[0]));
     bool inv_l = FIELD(ROUTE, INVERT_LEFT, rt[0]), inv_r = FIELD(ROUTE, INVERT_RIGHT, rt[0]);
@@ -806,10 +876,15 @@ static int cmd_status(struct session *s, int argc, char **argv)
     if (s->json) {
         printf("{\"source\":\"%s\",\"tone\":{\"hz\":%.4f,\"level_db\":%.1f},\"input\":{\"locked\":%s,\"rate_hz\":%u,\"slot_bits\":%u},"
                "\"output\":{\"rate_hz\":%u,\"slot_bits\":%u,\"clock_exact\":%s},"
+               "\"oversample\":{\"ratio\":%u,\"asked\":%u,\"nos\":%s},"
+               "\"filter\":{\"name\":",
+               source, tone_hz, tone_db, locked ? "true" : "false", in_hz, in_slot, out_hz, out_slot,
+               exact ? "true" : "false", ratio, asked, nos ? "true" : "false");
+        json_string(name);
+        printf(",\"taps\":%u,\"ready\":%s},"
                "\"route\":\"%s\",\"invert\":{\"left\":%s,\"right\":%s},\"topology\":\"%s\","
                "\"mute\":%s,\"dsp_ready\":%s}\n",
-               source, tone_hz, tone_db, locked ? "true" : "false", in_hz, in_slot, out_hz, out_slot,
-               exact ? "true" : "false", route, inv_l ? "true" : "false",
+               taps, filter_ready ? "true" : "false", route, inv_l ? "true" : "false",
                inv_r ? "true" : "false", topo, mute ? "true" : "false", ready ? "true" : "false");
         return EXIT_OK;
     }
@@ -822,6 +897,15 @@ static int cmd_status(struct session *s, int argc, char **argv)
         printf("I2S input     none (no clocks, or not at 44.1..192 kHz)\n");
     printf("output        %.1f kHz%s, %u-bit slots, two DACs\n", out_hz / 1000.0,
            exact ? "" : " (approximate: crystal clock)", out_slot);
+    printf("oversampling  %ux%s", ratio, nos ? ", NOS (each sample repeated, no filter)" : "");
+    if (asked != ratio)
+        printf(" (%ux asked; the input's rate allows %ux)", asked, ratio);
+    printf("\n");
+    if (ratio == 1 || nos)
+        printf("filter        none in use%s\n", filter_ready ? "" : " (starting)");
+    else
+        printf("filter        %s, %u taps at 2x, then fixed halfbands%s\n", name, taps,
+               filter_ready ? "" : " (starting)");
     printf("routing       %s; invert left %s, right %s\n", route, inv_l ? "on" : "off",
            inv_r ? "on" : "off");
     printf("topology      %s\n", topo);
@@ -847,7 +931,8 @@ static const struct command commands[] = {
      "'reg list' prints the register map."},
     {"status", cmd_status, "",
      "Shows the audio path: source, the I2S input's rate and slot width (44.1..192 kHz,\n"
-     "locked or not), the output's rate and format, routing, inversion, topology, mute."},
+     "locked or not), the output's rate and format, the oversampling ratio and the filter\n"
+     "in force (name, taps), routing, inversion, topology, mute."},
     {"input", cmd_input, "i2s|tone|silence",
      "Chooses what plays: the I2S input (silent while it has no steady clocks), the test\n"
      "tone (see tone; the output then runs at 48 kHz) or silence."},
@@ -865,6 +950,16 @@ static const struct command commands[] = {
      "mono (bridged: M = (L+R)/2; L+ = R+ = M, L- = R- = -M)."},
     {"format", cmd_format, "24|32",
      "The DACs' I2S slot width in bits (samples are 24 bits, left-aligned; default 32)."},
+    {"oversample", cmd_oversample, "1|2|4|8",
+     "The oversampling ratio: the DACs run at the input's rate times it (default 8). 8x takes\n"
+     "44.1 and 48 kHz inputs, 4x up to 96 kHz, 2x up to 192 kHz: the DACs' rate stays at or\n"
+     "below 384 kHz. A ratio the playing input does not allow is refused (exit 6); if the\n"
+     "input changes to a faster rate later, the device plays the highest ratio it allows.\n"
+     "1x plays the input's samples as they are. The output is silent for a few ms after a\n"
+     "change while the filter's history is cleared."},
+    {"filter", cmd_filter, "nos on|off",
+     "'filter nos on': zero-order hold, no filter: each input sample is repeated as many\n"
+     "times as the ratio says. 'off' (default): the interpolation filter (status shows it)."},
     {"-", cmd_script, "",
      "Reads commands from standard input, one per line (# starts a comment, up to 264 words\n"
      "a line: a 256-word block write fits), over one connection; --json on a line applies\n"

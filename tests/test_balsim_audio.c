@@ -254,6 +254,60 @@ static void test_topology_change_while_playing(void)
     CHECK(switched > 0 && switched < 8 * 24000); /* the change landed in the middle */
 }
 
+/* Runs a command line through the shell, its output (stdout and stderr) into buf. */
+static int run_capture(const char *cmd, char *buf, size_t len)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(buf, 1, len - 1, p);
+    buf[n] = 0;
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* While a 96 kHz input plays, 8x is refused with the reason and nothing changes; 4x is taken. */
+static void test_ratio_refused_for_fast_input(void)
+{
+    char in[96], out[96], sock[96];
+    snprintf(in, sizeof in, "%s/fast.wav", dir);
+    snprintf(out, sizeof out, "%s/fast-out.wav", dir);
+    snprintf(sock, sizeof sock, "%s/fast.sock", dir);
+    REQUIRE(write_wav(in, 96000, 2, SF_FORMAT_PCM_24, 48000)); /* 0.5 s */
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1), dup2(null, 2);
+        execl("build/balsim", "build/balsim", "--quiet", "--in", in, "--out", out, "--socket",
+              sock, (char *)NULL);
+        _exit(127);
+    }
+    char cmd[256], buf[2048];
+    /* wait until the input plays at 96 kHz */
+    bool playing = false;
+    for (int tries = 0; tries < 200 && !playing; tries++) {
+        usleep(50000);
+        snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s --json status 2>&1", sock);
+        playing = run_capture(cmd, buf, sizeof buf) == 0 && strstr(buf, "\"rate_hz\":96000") &&
+                  strstr(buf, "\"locked\":true");
+    }
+    CHECK(playing);
+    snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s oversample 8 2>&1", sock);
+    CHECK_EQ(run_capture(cmd, buf, sizeof buf), 6);
+    CHECK(strstr(buf, "96.0 kHz") && strstr(buf, "up to 4x") && strstr(buf, "nothing changed"));
+    snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s reg read OVERSAMPLE 2>&1", sock);
+    CHECK_EQ(run_capture(cmd, buf, sizeof buf), 0);
+    CHECK(strstr(buf, "0x00000003") != NULL); /* 8x asked at reset; 4x plays (the cap) */
+    snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s status 2>&1", sock);
+    CHECK_EQ(run_capture(cmd, buf, sizeof buf), 0);
+    CHECK(strstr(buf, "oversampling  4x (8x asked; the input's rate allows 4x)") != NULL);
+    snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s oversample 4 2>&1", sock);
+    CHECK_EQ(run_capture(cmd, buf, sizeof buf), 0);
+    int status;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* Missing, unreadable, unsupported: a clear error, exit 2 or 3, nothing written. */
 static void test_bad_files_refused(void)
 {
@@ -305,6 +359,7 @@ int main(void)
     RUN(test_wav_round_trip_96k_float_with_config);
     RUN(test_wav_round_trip_192k_32bit_parallel);
     RUN(test_topology_change_while_playing);
+    RUN(test_ratio_refused_for_fast_input);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)

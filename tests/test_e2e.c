@@ -501,7 +501,9 @@ static void test_audio_settings(void)
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
     CHECK(strstr(out, "\"source\":\"i2s\"") && strstr(out, "\"locked\":false"));
     CHECK(strstr(out, "\"route\":\"stereo\"") && strstr(out, "\"topology\":\"balanced\""));
-    CHECK(strstr(out, "\"output\":{\"rate_hz\":48000,\"slot_bits\":32"));
+    CHECK(strstr(out, "\"output\":{\"rate_hz\":384000,\"slot_bits\":32"));
+    CHECK(strstr(out, "\"oversample\":{\"ratio\":8,\"asked\":8,\"nos\":false}"));
+    CHECK(strstr(out, "\"filter\":{\"name\":\"halfband\",\"taps\":203,\"ready\":true}"));
     CHECK_EQ(balctl("route swap\ninvert right on\ntopology mono\nformat 24\ninput silence\n",
                     "-d", dev_arg, "-", NULL), 0);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
@@ -514,7 +516,9 @@ static void test_audio_settings(void)
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
     CHECK(strstr(out, "source        tone") != NULL);
     CHECK(strstr(out, "tone          997.0000 Hz at -1.0 dBFS\n") != NULL);
-    CHECK(strstr(out, "output        48.0 kHz") != NULL);
+    CHECK(strstr(out, "output        384.0 kHz") != NULL);
+    CHECK(strstr(out, "oversampling  8x\n") != NULL);
+    CHECK(strstr(out, "filter        halfband, 203 taps at 2x") != NULL);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
     CHECK(strstr(out, "\"tone\":{\"hz\":997.0000,\"level_db\":-1.0}") != NULL);
     /* invert left leaves the routing and the right inversion alone */
@@ -525,6 +529,38 @@ static void test_audio_settings(void)
                     "format 32\ninput i2s\n", "-d", dev_arg, "-", NULL), 0);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "ROUTE", NULL), 0);
     CHECK(strstr(out, "0x00000000") != NULL);
+}
+
+/* The oversampling ratio and NOS: refused words touch nothing; each setting shows in status
+ * and in the registers (no input plays here: the tone and silence run at 48 kHz, which takes
+ * every ratio; test_balsim_audio shows a ratio refused for a 96 kHz input). */
+static void test_oversample_settings(void)
+{
+    const char *nodev = "sim:/nonexistent/balanced.sock";
+    CHECK_EQ(balctl(NULL, "-d", nodev, "oversample", "16", NULL), 2);
+    CHECK(strstr(err, "1|2|4|8") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "oversample", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "filter", "nos", "maybe", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "filter", "sharp", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "oversample", "--help", NULL), 0);
+    CHECK(strstr(out, "384 kHz") != NULL);
+
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "oversample", "2", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "output        96.0 kHz") != NULL);
+    CHECK(strstr(out, "oversampling  2x\n") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "nos", "on", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
+    CHECK(strstr(out, "\"oversample\":{\"ratio\":2,\"asked\":2,\"nos\":true}") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "OVERSAMPLE", NULL), 0);
+    CHECK(strstr(out, "0x00000011") != NULL);
+    CHECK_EQ(balctl("filter nos off\noversample 1x\n", "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "output        48.0 kHz") != NULL);
+    CHECK(strstr(out, "filter        none in use") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "oversample", "8", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "OVERSAMPLE", NULL), 0);
+    CHECK(strstr(out, "0x00000003") != NULL);
 }
 
 static const struct { const char *name; void (*fn)(void); } tests[] = {
@@ -547,6 +583,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_stdin_read_error", test_stdin_read_error},
     {"test_version", test_version},
     {"test_audio_settings", test_audio_settings},
+    {"test_oversample_settings", test_oversample_settings},
     {"test_no_write_lost", test_no_write_lost},
 };
 
