@@ -8,12 +8,13 @@
 
 #include "audiomodel.h"
 #include "check.h"
+#include "interp.h"
 #include "i2s_line.h"
 #include "measure.h"
 #include "simhost.h"
 #include "tonemodel.h"
 
-#define MAX_FRAMES 16384
+#define MAX_FRAMES 65536
 #define NO_TAG (-1)
 #define MAX_TAGS 128
 
@@ -39,6 +40,10 @@ struct bench {
     size_t got;
     unsigned min_code_seen, pad_bits_seen; /* -2^23 in a lane; bits below a 24-bit sample */
     struct am_settings settings[MAX_TAGS];
+    /* the engine's tests: the samples come from gen (zeros before frame zero_until) */
+    void (*gen)(struct bench *b, size_t k, int32_t *l, int32_t *r);
+    size_t zero_until;
+    int32_t sent_l[MAX_FRAMES], sent_r[MAX_FRAMES];
 };
 
 static struct bench bench;
@@ -83,7 +88,14 @@ static bool next_frame(void *ctx, uint32_t *left, uint32_t *right)
     if (b->sent == MAX_FRAMES)
         return false;
     int32_t l, r;
-    pattern(b, b->sent, &l, &r);
+    if (b->sent < b->zero_until)
+        l = r = 0;
+    else if (b->gen)
+        b->gen(b, b->sent, &l, &r);
+    else
+        pattern(b, b->sent, &l, &r);
+    b->sent_l[b->sent] = l;
+    b->sent_r[b->sent] = r;
     *left = b->words[b->sent][0] = slot_word(b, l, b->slot_in);
     *right = b->words[b->sent][1] = slot_word(b, r, b->slot_in);
     b->tag[b->sent] = b->cur_tag;
@@ -529,6 +541,108 @@ static void test_tone_bit_exact_and_pure(void)
     bench_free(b);
 }
 
+/* ------------------------------------------------------------- the interpolation engine */
+
+static int32_t chain_out[MAX_FRAMES][2];
+
+/* The chain model's output channels for input frames from..to-1 (the engine's history empty
+ * before `from`: silence came before), balanced stereo. Returns the number of output frames. */
+static size_t chain_model(const struct bench *b, size_t from, size_t to, unsigned ratio, bool nos)
+{
+    struct ip_engine e;
+    ip_engine_init(&e);
+    e.ratio = ratio;
+    e.nos = nos;
+    struct am_settings s = {AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
+    size_t n = 0;
+    for (size_t k = from; k < to && n + IP_RATIO_MAX <= MAX_FRAMES; k++) {
+        int32_t l, r, a, c;
+        am_route(&s, b->sent_l[k], b->sent_r[k], &a, &c);
+        am_channels(&s, a, c, &l, &r);
+        n += ip_engine_push(&e, l, r, &chain_out[n]);
+    }
+    return n;
+}
+
+/* Where the model's frames start among the captured ones: at the first frame that is not silent
+ * in each (the filter's outermost taps round to zero at first), silence before it. Then every
+ * captured frame after it is compared: L+ and R+ the model's, L- and R- their negation.
+ * Returns the frames compared and agreeing, or -1 when they do not all agree. */
+static long compare_chain(const struct bench *b, size_t m, size_t *start)
+{
+    size_t f = 0, g = 0;
+    while (f < m && !chain_out[f][0] && !chain_out[f][1])
+        f++;
+    while (g < b->got && !b->out[g][AM_LP] && !b->out[g][AM_RP] && !b->out[g][AM_LN] && !b->out[g][AM_RN])
+        g++;
+    if (f == m || g == b->got || g < f) {
+        fprintf(stderr, "  no start: model silent to %zu of %zu, output to %zu of %zu\n", f, m, g, b->got);
+        return -1;
+    }
+    *start = g - f;
+    long agree = 0, bad = 0;
+    for (size_t i = 0; *start + i < b->got && i < m; i++) {
+        const int32_t *o = b->out[*start + i];
+        bool same = o[AM_LP] == chain_out[i][0] && o[AM_RP] == chain_out[i][1] &&
+                    o[AM_LN] == -chain_out[i][0] && o[AM_RN] == -chain_out[i][1];
+        if (!same && bad++ < 3)
+            fprintf(stderr, "  output frame %zu: %d %d %d %d, model %d %d\n", i, o[0], o[1], o[2],
+                    o[3], chain_out[i][0], chain_out[i][1]);
+        agree += same;
+    }
+    return bad ? -1 : agree;
+}
+
+/* Sets the ratio (log2) and NOS with no input playing, and waits out the history's flush */
+static void engine_setting(struct bench *b, unsigned ratio_code, bool nos)
+{
+    b->src_on = false;
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, ratio_code | (nos ? BAL_OVERSAMPLE_NOS_MASK : 0)),
+             BAL_ST_OK);
+    run_cycles(b, (uint64_t)(SYS_HZ / 200)); /* 5 ms: the flush takes 160 frames at 48 kHz */
+    forget_frames(b);
+}
+
+/* The whole chain through the pins, bit-exact, at 44.1, 48, 96 and 192 kHz in every ratio the
+ * rate allows, and NOS; the DACs' frame rate the input's times the ratio; L- = -L+. */
+static void test_engine_rates_and_ratios(void)
+{
+    static const struct { double fs; unsigned code; bool nos; } cases[] = {
+        {44100, 0, false}, {44100, 1, false}, {44100, 2, false}, {44100, 3, false},
+        {48000, 0, false}, {48000, 1, false}, {48000, 2, false}, {48000, 3, false},
+        {96000, 0, false}, {96000, 1, false}, {96000, 2, false},
+        {192000, 0, false}, {192000, 1, false},
+        {48000, 3, true}, {96000, 2, true},
+    };
+    struct bench *b = bench_new_at(false);
+    for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double fs = cases[c].fs;
+        unsigned ratio = 1u << cases[c].code;
+        engine_setting(b, cases[c].code, cases[c].nos);
+        /* the input locks and starts on silence; if its rate changes the ratio in force (the
+           output keeps the last input's rate while none plays), the history is flushed again */
+        b->zero_until = 200;
+        source_start(b, fs, 32);
+        run_frames(b, 200 + 40);
+        CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS),
+                 status_at(rate_code(fs), true, 3, rate_code(fs), cases[c].code));
+        b->src_on = false;
+        /* the frames sent but not yet played are left out */
+        size_t m = chain_model(b, b->zero_until, b->sent - 6, ratio, cases[c].nos), start = 0;
+        long agree = compare_chain(b, m, &start);
+        printf("  %.1f kHz %ux%s: %ld output frames bit-exact from frame %zu\n", fs / 1000, ratio,
+               cases[c].nos ? " NOS" : "", agree, start);
+        CHECK(agree >= (long)(ratio * 36));
+        /* the DACs' frame rate */
+        size_t first = start + 8 * ratio, last = b->got - 1;
+        double rate = (double)(last - first) * SYS_HZ / (double)(b->out_cycle[last] - b->out_cycle[first]);
+        CHECK(rate > fs * ratio * 0.9995 && rate < fs * ratio * 1.0005);
+        b->zero_until = 0;
+    }
+    CHECK_EQ(b->min_code_seen + b->pad_bits_seen, 0);
+    bench_free(b);
+}
+
 int main(void)
 {
     RUN(test_power_up_silent);
@@ -538,6 +652,7 @@ int main(void)
     RUN(test_clock_loss_and_return);
     RUN(test_silence_source_and_mute);
     RUN(test_tone_bit_exact_and_pure);
+    RUN(test_engine_rates_and_ratios);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }
