@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fftw3.h>
+
 #include "audiomodel.h"
 #include "check.h"
 #include "interp.h"
@@ -643,6 +645,174 @@ static void test_engine_rates_and_ratios(void)
     bench_free(b);
 }
 
+static void gen_impulse(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    *l = k == b->zero_until ? AM_MAX : 0;
+    *r = k == b->zero_until ? -AM_MAX : 0;
+}
+
+/* The default cascade's impulse response at 8x through the pins: bit-exact, linear phase with
+ * its delay, the passband ripple from it; its stopband from one 24-bit impulse is reported (the
+ * rounding of each output sample floors it near 125 dB; the tones below and test_interpmodel's
+ * cascade measure the filter's own). */
+static void test_engine_impulse_response(void)
+{
+    enum { FRAMES = 1024, N = 8 * FRAMES };
+    struct bench *b = bench_new_at(false);
+    engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
+    b->zero_until = 200;
+    b->gen = gen_impulse;
+    source_start(b, 48000, 32);
+    run_frames(b, 200 + FRAMES + 16);
+    b->src_on = false;
+    size_t m = chain_model(b, b->zero_until, b->zero_until + FRAMES, 8, false), start = 0;
+    long agree = compare_chain(b, m, &start);
+    CHECK(agree >= N);
+    REQUIRE(agree >= N);
+    static double y[N];
+    size_t peak = 0;
+    for (size_t i = 0; i < N; i++) {
+        y[i] = b->out[start + i][AM_LP];
+        if (fabs(y[i]) > fabs(y[peak]))
+            peak = i;
+    }
+    /* the response starts where the impulse went in: the model's first output frame is its */
+    fftw_complex *Y = fftw_malloc(sizeof(fftw_complex) * (N / 2 + 1));
+    fftw_plan p = fftw_plan_dft_r2c_1d(N, y, Y, FFTW_ESTIMATE);
+    fftw_execute(p);
+    double ripple = 0.0, stop = 0.0, gain = 8.0 * AM_MAX;
+    for (size_t k = 0; k <= N / 2; k++) {
+        double f = 8.0 * k / N, g = hypot(Y[k][0], Y[k][1]) / gain; /* f in input rates */
+        if (f <= 0.4535)
+            ripple = fmax(ripple, fabs(20.0 * log10(g)));
+        if (f >= 0.5465)
+            stop = fmax(stop, g);
+    }
+    fftw_destroy_plan(p);
+    fftw_free(Y);
+    printf("MEASURE impulse response at the pins, 48 kHz 8x: delay %zu output samples (%.3f input "
+           "samples), passband ripple +-%.7f dB to 0.4535 fs, stopband %.1f dB from one 24-bit "
+           "impulse\n", peak, peak / 8.0, ripple, -20.0 * log10(stop));
+    CHECK_EQ(peak, 459); /* (203 - 1) / 2 x 4 + (43 - 1) / 2 x 2 + (27 - 1) / 2 */
+    CHECK(y[peak] == AM_MAX);
+    int asym = 0;
+    for (size_t i = 1; i <= peak; i++)
+        asym += fabs(y[peak + i] - y[peak - i]) > 1;
+    CHECK_EQ(asym, 0);
+    CHECK(ripple <= 0.00001);
+    CHECK(-20.0 * log10(stop) >= 120.0);
+    bench_free(b);
+}
+
+static uint32_t dither_rng = 0x9E3779B9;
+static double dither_uniform(void)
+{
+    dither_rng ^= dither_rng << 13;
+    dither_rng ^= dither_rng >> 17;
+    dither_rng ^= dither_rng << 5;
+    return dither_rng / 4294967296.0;
+}
+
+static double tone_hz_now;
+static void gen_sine(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    double n = (double)(k - b->zero_until);
+    double v = pow(10.0, -1.0 / 20.0) * sin(2.0 * M_PI * tone_hz_now / 48000.0 * n) * 8388608.0 +
+               dither_uniform() - dither_uniform();
+    long q = lround(v);
+    *l = q > AM_MAX ? AM_MAX : q < -AM_MAX ? -AM_MAX : (int32_t)q;
+    *r = -*l;
+}
+
+/* A -1 dBFS sine with 24-bit TPDF dither through the pins at 48 kHz, 8x: bit-exact, THD+N in
+ * 20 Hz..20 kHz, and the strongest image or spur from 0.5465 fs up (to 192 kHz). */
+static void tone_at_pins(double hz, struct measure_spectrum *out, struct measure_spectrum *in)
+{
+    enum { SETTLE = 256, NA = 4096 };
+    struct bench *b = bench_new_at(false);
+    size_t k0 = (size_t)lround(hz / 48000.0 * NA);
+    tone_hz_now = k0 * 48000.0 / NA;
+    engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
+    b->zero_until = 200;
+    b->gen = gen_sine;
+    source_start(b, 48000, 32);
+    run_frames(b, 200 + SETTLE + NA + 16);
+    b->src_on = false;
+    size_t m = chain_model(b, b->zero_until, b->zero_until + SETTLE + NA, 8, false), start = 0;
+    long agree = compare_chain(b, m, &start);
+    CHECK(agree >= 8 * (SETTLE + NA));
+    static int32_t x[8 * NA], xi[NA];
+    bool whole = start + 8 * (SETTLE + NA) <= b->got;
+    CHECK(whole);
+    for (size_t i = 0; whole && i < 8 * NA; i++)
+        x[i] = b->out[start + 8 * SETTLE + i][AM_LP];
+    for (size_t i = 0; i < NA; i++)
+        xi[i] = b->sent_l[b->zero_until + SETTLE + i];
+    CHECK(measure_spectrum(x, 8 * NA, 384000.0, k0, 20.0, 20000.0, 0.5465 * 48000.0, out) == 0);
+    CHECK(measure_spectrum(xi, NA, 48000.0, k0, 20.0, 20000.0, 0.5465 * 48000.0, in) == 0);
+    bench_free(b);
+}
+
+static void test_engine_thdn_997hz(void)
+{
+    struct measure_spectrum out, in;
+    tone_at_pins(997.0, &out, &in);
+    printf("MEASURE at the pins, %.1f Hz -1 dBFS 48 kHz 8x: THD+N %.1f dB (20 Hz-20 kHz; the dithered "
+           "input %.1f dB), worst image %.1f dBc at %.0f Hz\n", tone_hz_now, out.thdn_db, in.thdn_db,
+           out.worst_db, out.worst_hz);
+    CHECK(out.thdn_db <= -139.0);
+    CHECK(out.worst_db <= -135.0);
+}
+
+static void test_engine_images_19997hz(void)
+{
+    struct measure_spectrum out, in;
+    tone_at_pins(19997.0, &out, &in);
+    printf("MEASURE at the pins, %.1f Hz -1 dBFS 48 kHz 8x: THD+N %.1f dB (input %.1f dB), worst "
+           "image %.1f dBc at %.0f Hz\n", tone_hz_now, out.thdn_db, in.thdn_db, out.worst_db,
+           out.worst_hz);
+    CHECK(out.worst_db <= -135.0);
+}
+
+/* Silence until the filter is in place: after a restart of the datapath (CTRL.SOFT_RESET) the
+ * coefficients are copied into the SPRAM again and the history flushed; not a sample plays
+ * before FILTER_READY, then the tone comes back. */
+static void test_engine_silent_until_filter_ready(void)
+{
+    struct bench *b = bench_new_at(false);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TONE_LEVEL, 0), BAL_ST_OK); /* full scale */
+    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_TONE), BAL_ST_OK);
+    run_cycles(b, (uint64_t)(SYS_HZ / 500));
+    CHECK(!all_silent(b, 0));
+    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_SOFT_RESET_MASK), BAL_ST_OK);
+    uint64_t reset_at = bm_cycles(b->h->model);
+    size_t from = b->got;
+    uint32_t st = reg_read(b, BAL_REG_AUDIO_STATUS);
+    CHECK_EQ(st & BAL_AUDIO_STATUS_FILTER_READY_MASK, 0);
+    /* until the filter is ready: silence, at the DACs' rate all the while */
+    uint64_t ready_at = 0;
+    for (int i = 0; i < 200 && !ready_at; i++) {
+        run_cycles(b, 4096);
+        if (reg_read(b, BAL_REG_AUDIO_STATUS) & BAL_AUDIO_STATUS_FILTER_READY_MASK)
+            ready_at = bm_cycles(b->h->model);
+    }
+    CHECK(ready_at > 0);
+    size_t silent_to = from;
+    while (silent_to < b->got && b->out_cycle[silent_to] < ready_at - 8192)
+        silent_to++;
+    bool quiet = true;
+    for (size_t j = from; j < silent_to; j++)
+        for (int i = 0; i < AM_LANES; i++)
+            quiet = quiet && b->out[j][i] == 0;
+    printf("MEASURE after a datapath restart: silent for %.2f ms (%zu frames), then the filter is in place\n",
+           (ready_at - reset_at) / SYS_HZ * 1000.0, silent_to - from);
+    CHECK(quiet);
+    CHECK(silent_to - from > 1000); /* 8 x 48 kHz for the copy and the flush, ~3.3 ms */
+    run_cycles(b, (uint64_t)(SYS_HZ / 500));
+    CHECK(!all_silent(b, silent_to));
+    bench_free(b);
+}
+
 int main(void)
 {
     RUN(test_power_up_silent);
@@ -653,6 +823,10 @@ int main(void)
     RUN(test_silence_source_and_mute);
     RUN(test_tone_bit_exact_and_pure);
     RUN(test_engine_rates_and_ratios);
+    RUN(test_engine_silent_until_filter_ready);
+    RUN(test_engine_impulse_response);
+    RUN(test_engine_thdn_997hz);
+    RUN(test_engine_images_19997hz);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }

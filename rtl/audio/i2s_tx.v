@@ -115,16 +115,29 @@ module i2s_tx #(
         dout_a <= dout_a_i;
         dout_b <= dout_b_i;
     end
+    // which edge each half tick is: BCLK's half follows the ticks at once (hb), and the edges
+    // act a cycle later from registered strobes (fall, rise), so the tick fans out to one
+    // flip-flop; BCLK and everything else move a cycle later alike
+    reg hb, fall, rise;
+    always @(posedge clk) begin
+        if (rst || align)
+            hb <= 1'b1;
+        else if (half_tick)
+            hb <= !hb;
+        fall <= half_tick && hb && !rst && !align;
+        rise <= half_tick && !hb && !rst && !align;
+    end
+
     // the shift registers: loaded at a rising edge in a slot's last bit (slot_last is high from
-    // the falling edge before to that rising edge, so half_tick alone says when), shifted the
-    // cycle after a falling edge (the next falling edge, which reads the top bit, is later)
+    // the falling edge before to that rising edge, so rise alone says when), shifted the cycle
+    // after a falling edge (the next falling edge, which reads the top bit, is later)
     reg shift_q;
     always @(posedge clk) begin
-        shift_q <= half_tick && bclk_i && !pad_nxt && !rst && !align;
+        shift_q <= fall && !pad_nxt;
         if (rst || align) begin
             sh_a <= 24'd0;
             sh_b <= 24'd0;
-        end else if (half_tick && slot_last) begin
+        end else if (rise && slot_last) begin
             sh_a <= word_a;
             sh_b <= word_b;
         end else if (shift_q) begin
@@ -142,7 +155,7 @@ module i2s_tx #(
             right     <= 1'b0;
             bclk_i    <= 1'b1;
             slot_last <= 1'b0;
-        end else if (half_tick && bclk_i) begin
+        end else if (fall) begin
             // falling edge: the next bit period
             bclk_i    <= 1'b0;
             q         <= slot_end ? 6'd0 : q + 6'd1;
@@ -151,7 +164,7 @@ module i2s_tx #(
             dout_a_i  <= !pad_nxt && sh_a[23];
             dout_b_i  <= !pad_nxt && sh_b[23];
             slot_last <= last_nxt;
-        end else if (half_tick) begin
+        end else if (rise) begin
             // rising edge; in a slot's last bit, the next slot's words (decided at the falling
             // edge before: half ticks may come every cycle)
             bclk_i    <= 1'b1;
