@@ -260,12 +260,17 @@ static void emit_case(FILE *f, const char *name, unsigned width,
 static unsigned long one(int r) { (void)r; return 1; }
 static unsigned long writable(int r) { return strcmp(items[r].access, "ro") != 0; }
 
-/* rm_value_ok(a, d): no bit outside the fields, every coded field at one of its codes. */
+/* rm_code_ok(a, d): every coded field at one of its codes; rm_value_ok(a, d): that, and no bit
+ * outside the fields (targets may judge the two apart, a cycle each). */
 static void emit_value_ok(FILE *f)
 {
     fprintf(f, "// A value register a may take (whether a is writable is judged apart)\n"
                "function automatic rm_value_ok(input [7:0] a, input [31:0] d);\n"
-               "begin\n    rm_value_ok = (d & ~rm_wmask(a)) == 32'h0;\n    case (a)\n");
+               "    rm_value_ok = (d & ~rm_wmask(a)) == 32'h0 && rm_code_ok(a, d);\n"
+               "endfunction\n");
+    fprintf(f, "// Every coded field of the value at one of its codes\n"
+               "function automatic rm_code_ok(input [7:0] a, input [31:0] d);\n"
+               "begin\n    rm_code_ok = 1'b1;\n    case (a)\n");
     /* one case item a register: every coded field of it at one of its codes */
     for (int r = 0; r < nitems; r++) {
         if (!in_page(r) || !writable(r))
@@ -283,7 +288,7 @@ static void emit_value_ok(FILE *f)
             fprintf(f, ")");
         }
         if (coded)
-            fprintf(f, ")) rm_value_ok = 1'b0;\n");
+            fprintf(f, ")) rm_code_ok = 1'b0;\n");
     }
     fprintf(f, "        default: ;\n    endcase\nend\nendfunction\n");
 }

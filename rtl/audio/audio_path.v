@@ -112,6 +112,7 @@ module audio_path #(
     reg  waiting;     // for the alignment: half a frame after the first block is done
     reg  [9:0] wait_count;
     reg  align, route_left, route_frame, route_silent, tone_start;
+    reg  [23:0] route_sample;
     reg  [7:0] flush;  // input frames of silence still to run through the engine
     reg  [2:0] engine_setting;
     wire       flushing = flush != 8'd0;
@@ -126,6 +127,8 @@ module audio_path #(
         route_left   <= play_input ? rx_left : block_start;
         route_frame  <= play_input ? rx_valid : block_start;
         route_silent <= !(play_input || play_tone) || mute || !ready || flushing;
+        // the sample beside its strobe: the receiver holds it a cycle past its own
+        route_sample <= play_tone ? tone_sample : rx_sample;
         tone_start   <= route_frame && play_tone;  // the next sample, once route has this one
         engine_setting <= {out_ratio, nos};
         if (rst || !play_input || engine_setting != {out_ratio, nos}) begin
@@ -162,7 +165,7 @@ module audio_path #(
         .clk        (clk),
         .in_left    (route_left),
         .in_valid   (route_frame),
-        .in_sample  (play_tone ? tone_sample : rx_sample),
+        .in_sample  (route_sample),
         .in_silent  (route_silent),
         .mode       (route_mode),
         .invert_l   (invert_l),

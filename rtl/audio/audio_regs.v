@@ -40,6 +40,12 @@ module audio_regs (
     `include "regmap.vh"
     `include "bus.vh"
 
+    function automatic [7:0] stray_groups(input [31:0] bits);
+        integer g;
+        for (g = 0; g < 8; g = g + 1)
+            stray_groups[g] = |bits[4 * g +: 4];
+    endfunction
+
     localparam [2:0] PAGE = REG_AUDIO_SOURCE[7:5];  // the window's address bits above addr
     initial if (REG_AUDIO_SOURCE[15:5] != {8'd0, PAGE} || REG_AUDIO_STATUS[15:5] != {8'd0, PAGE})
         $error("the audio registers must share one 32-word window");
@@ -66,7 +72,8 @@ module audio_regs (
     localparam [2:0] S_SWEEP = 3'd0, S_IDLE = 3'd1, S_BUS = 3'd2, S_JUDGE = 3'd3, S_ACK = 3'd4;
     reg [2:0] state;
     // the judgement, registered first: the value checks are off the path to the answer
-    reg       readable, writable, value_ok, is_write;
+    reg       readable, writable, code_ok, is_write;
+    reg [7:0] stray;  // bits outside the fields, in groups of four (judged a cycle later)
     reg [4:0] sweep_a;
     reg       status_sel;
     reg       pending;  // a request came (while the sweep ran, or now)
@@ -118,7 +125,8 @@ module audio_regs (
                 S_BUS: begin
                     readable    <= rm_readable(page_addr(addr));
                     writable    <= rm_writable(page_addr(addr));
-                    value_ok    <= rm_value_ok(page_addr(addr), wdata);
+                    code_ok     <= rm_code_ok(page_addr(addr), wdata);
+                    stray       <= stray_groups(wdata & ~rm_wmask(page_addr(addr)));
                     is_write    <= op == BUS_WRITE;
                     wd          <= wdata & rm_rmask(page_addr(addr));
                     status_sel  <= addr == REG_AUDIO_STATUS[4:0];
@@ -137,7 +145,7 @@ module audio_regs (
                         BUS_READ, BUS_CHECK_RD:
                             resp <= readable ? BUS_OK : BUS_BAD_ADDR;
                         BUS_CHECK_WR:
-                            resp <= !writable ? BUS_BAD_ADDR : !value_ok ? BUS_BAD_VALUE : BUS_OK;
+                            resp <= !writable ? BUS_BAD_ADDR : !(code_ok && stray == 8'd0) ? BUS_BAD_VALUE : BUS_OK;
                         default: begin
                             resp  <= BUS_OK;
                             we    <= is_write;

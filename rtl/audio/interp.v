@@ -71,6 +71,7 @@ module interp (
     reg [10:0] ca;        // coefficient address of the tap
     reg [1:0] gap;
     reg       first;
+    reg       tap_last;   // the tap under way is its pass's last (decided a cycle ahead)
     reg [1:0] res_stage;  // the results counted: stage and pass
     reg [3:0] res_q;
 
@@ -99,6 +100,9 @@ module interp (
         start   <= in_valid && ready && state == S_IDLE && !start;
         overrun <= in_valid && (state != S_IDLE || start);
     end
+
+    always @(posedge clk)
+        tap_last <= state == S_SETUP ? desc[24:18] == 7'd0 : state == S_TAPS && left == 7'd1;
 
     always @(posedge clk) begin
         first      <= 1'b0;
@@ -134,10 +138,10 @@ module interp (
                 hp   <= hp - 7'd1;
                 ca   <= ca + 11'd1;
                 gap  <= GAP_WAIT;  // the setup cycle is the gap's last
-                if (left == 7'd0)
+                if (tap_last) begin
                     state <= q == q_last ? S_DRAIN : S_GAP;
-                if (left == 7'd0)
-                    q <= q + 4'd1;
+                    q     <= q + 4'd1;
+                end
             end
             S_GAP: begin
                 gap <= gap - 2'd1;
@@ -169,7 +173,7 @@ module interp (
         hist_q  <= hist[raddr];
         tap_q   <= tap;
         first_q <= first;
-        last_q  <= tap && left == 7'd0;
+        last_q  <= tap && tap_last;
         if (hw)
             hist[hw_addr] <= hw_data;
     end
@@ -202,15 +206,17 @@ module interp (
     always @(posedge clk) begin
         // the write port's word, every cycle (no enables: they would fan out from the MAC's
         // out_valid); the inputs go in at the new frame's index
-        hw         <= in_l_now || in_r_now || (res_valid && !res_final);
+        // (results count once the coefficients are in: the MAC lane's pipeline is empty by then,
+        // whatever its flip-flops held at configuration)
+        hw         <= in_l_now || in_r_now || (res_valid && !res_final && ready);
         hw_addr    <= in_l_now ? {2'b00, frame} : in_r_now ? {2'b01, frame}
                     // ring 2: 2F + p; ring 3: 4F + 2j + p
                     : res_stage == 2'd0 ? {3'b100, res_ch, frame[3:0], res_q[0]}
                     : {3'b101, res_ch, frame[2:0], res_q[2], res_q[0]};
         hw_data    <= in_l_now ? in_l : in_r_now ? in_r : res_y;
-        out_we     <= res_valid && res_final;
+        out_we     <= res_valid && res_final && ready;
         out_addr   <= {res_q[3:2], res_q[0], res_ch};
-        block_done <= res_valid && res_final && res_q == res_last;
+        block_done <= res_valid && res_final && res_q == res_last && ready;
         if (in_l_now) begin
             res_stage <= 2'd0;
             res_q     <= 4'd0;

@@ -27,9 +27,12 @@ module stream_fifo #(
     reg [AW-1:0] wr_ptr, rd_ptr, wr_next, rd_next, used;
     reg          ready_q;
 
-    wire empty = wr_ptr == rd_ptr;
+    // empty, registered: the pointers as this cycle's push and pop leave them, compared now
+    reg  empty;
     wire push  = in_valid && ready_q;
     wire pop   = (!out_valid || out_ready) && !empty;
+    wire [AW-1:0] wr_after = push ? wr_next : wr_ptr;
+    wire [AW-1:0] rd_after = pop ? rd_next : rd_ptr;
 
     assign in_ready = ready_q;
 
@@ -49,7 +52,9 @@ module stream_fifo #(
             used      <= {AW{1'b0}};
             ready_q   <= 1'b0;
             out_valid <= 1'b0;
+            empty     <= 1'b1;
         end else begin
+            empty   <= wr_after == rd_after;
             used    <= wr_ptr - rd_ptr;
             ready_q <= used < ROOM;
             if (push) begin

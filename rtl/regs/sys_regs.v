@@ -36,6 +36,12 @@ module sys_regs #(
     `include "regmap.vh"
     `include "bus.vh"
 
+    function automatic [7:0] stray_groups(input [31:0] bits);
+        integer g;
+        for (g = 0; g < 8; g = g + 1)
+            stray_groups[g] = |bits[4 * g +: 4];
+    endfunction
+
     localparam integer NCNT = 7;
     localparam [4:0] CNT_BASE = REG_LINK_FRAMES[4:0];
     localparam [4:0] CNT_LAST = CNT_BASE + NCNT[4:0] - 5'd1;
@@ -82,7 +88,9 @@ module sys_regs #(
                      E_ACK   = 4'd7,  // the answer; CTRL acts
                      E_CLEAR = 4'd8,  // LINK_CLEAR: set up the counter sweep
                      E_JUDGE = 4'd9;  // the answer from the registered checks; a write
-    reg            readable, writable, value_ok;  // of the bus request, registered first
+    reg            readable, writable, code_ok;
+    reg  [7:0]     stray;     // of the bus request, registered first; stray: bits outside
+                              // the fields, in groups of four (judged a cycle later)
     reg [3:0]      estate;
     reg [4:0]      sweep_a, sweep_left;  // next address written, and how many after it
     reg            ctrl_wr, clear_wr;  // this bus request writes CTRL; clears the counters
@@ -96,14 +104,21 @@ module sys_regs #(
     reg [1:0]      op_q;
     reg            link_err, status_sel;
 
-    // the lowest pending counter
-    reg [4:0] next_cnt;
+    // the lowest pending counter, registered (E_IDLE acts on it; a counter just taken is
+    // never seen again there, E_IDLE being at least three cycles away)
+    reg [4:0]      next_cnt;
+    reg [NCNT-1:0] next_bit;  // its bit in pending
+    reg            any_pending;
     integer k;
-    always @* begin
-        next_cnt = CNT_BASE;
+    always @(posedge clk) begin
+        next_cnt    <= CNT_BASE;
+        next_bit    <= {NCNT{1'b0}};
+        any_pending <= pending != {NCNT{1'b0}};
         for (k = NCNT - 1; k >= 0; k = k - 1)
-            if (pending[k])
-                next_cnt = CNT_BASE + k[4:0];
+            if (pending[k]) begin
+                next_cnt <= CNT_BASE + k[4:0];
+                next_bit <= {{(NCNT - 1){1'b0}}, 1'b1} << k;
+            end
     end
 
     // 16-bit adds with a registered carry between the halves: no 32-bit chain off the RAM
@@ -155,11 +170,11 @@ module sys_regs #(
                 end
                 E_IDLE: begin
                     // counters first: they must not miss events while the bus is busy
-                    if (pending != {NCNT{1'b0}}) begin
+                    if (any_pending) begin
                         raddr      <= next_cnt;
                         inc_a      <= next_cnt;
                         inc_uptime <= 1'b0;
-                        pending    <= (pending | ev) & ~(7'd1 << (next_cnt - CNT_BASE));
+                        pending    <= (pending | ev) & ~next_bit;
                         estate     <= E_INC_R;
                     end else if (uptime_due) begin
                         raddr      <= REG_UPTIME[4:0];
@@ -194,7 +209,8 @@ module sys_regs #(
                     status_sel <= a_q == REG_STATUS[4:0];
                     readable   <= rm_readable({3'd0, a_q});
                     writable   <= rm_writable({3'd0, a_q});
-                    value_ok   <= rm_value_ok({3'd0, a_q}, wdata);
+                    code_ok    <= rm_code_ok({3'd0, a_q}, wdata);
+                    stray      <= stray_groups(wdata & ~rm_wmask({3'd0, a_q}));
                     wd         <= wdata & rm_rmask({3'd0, a_q});
                     // strobes and mute act later, from registered judgements
                     ctrl_wr  <= op_q == BUS_WRITE && a_q == REG_CTRL[4:0];
@@ -208,7 +224,7 @@ module sys_regs #(
                         BUS_READ, BUS_CHECK_RD:
                             resp <= readable ? BUS_OK : BUS_BAD_ADDR;
                         BUS_CHECK_WR:
-                            resp <= !writable ? BUS_BAD_ADDR : !value_ok ? BUS_BAD_VALUE : BUS_OK;
+                            resp <= !writable ? BUS_BAD_ADDR : !(code_ok && stray == 8'd0) ? BUS_BAD_VALUE : BUS_OK;
                         default: begin
                             resp  <= BUS_OK;
                             we    <= 1'b1;
