@@ -7,7 +7,7 @@
 #include "interp.h"
 #include "mac_model.h"
 
-enum { MAC_GAP = 3, MAC_LATENCY = 9 }; /* rtl/audio/interp.vh */
+enum { MAC_GAP = 4, MAC_LATENCY = 10 }; /* rtl/audio/interp.vh */
 
 static uint64_t rng = 0x243F6A8885A308D3ull;
 static uint32_t rand32(void)

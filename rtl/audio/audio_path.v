@@ -115,6 +115,7 @@ module audio_path #(
     reg  [23:0] route_sample;
     reg  [7:0] flush;  // input frames of silence still to run through the engine
     reg  [2:0] engine_setting;
+    reg        setting_moved;  // the ratio or NOS changed (registered: it resets wide)
     wire       flushing = flush != 8'd0;
     wire       ch_valid;
     always @(posedge clk) begin
@@ -131,7 +132,8 @@ module audio_path #(
         route_sample <= play_tone ? tone_sample : rx_sample;
         tone_start   <= route_frame && play_tone;  // the next sample, once route has this one
         engine_setting <= {out_ratio, nos};
-        if (rst || !play_input || engine_setting != {out_ratio, nos}) begin
+        setting_moved  <= engine_setting != {out_ratio, nos};
+        if (rst || !play_input || setting_moved) begin
             aligned <= 1'b0;
             waiting <= 1'b0;
         end else if (block_done && !aligned && !waiting) begin
@@ -144,7 +146,7 @@ module audio_path #(
                 aligned <= 1'b1;
             end
         end
-        if (rst || !engine_ready || engine_setting != {out_ratio, nos})
+        if (rst || !engine_ready || setting_moved)
             flush <= FLUSH_FRAMES;
         else if (ch_valid && flushing)
             flush <= flush - 8'd1;

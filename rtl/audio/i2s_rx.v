@@ -25,20 +25,23 @@ module i2s_rx (
     output reg  [1:0]  slot_code
 );
     // ---- synchronizers, then BCLK's rising edge
+    // (the edge is a registered strobe, LRCLK and DATA a stage later to match: it enables wide)
     reg [2:0] bclk_s;
-    reg [1:0] lr_s, data_s;
+    reg [2:0] lr_s, data_s;
+    reg       rise;
     always @(posedge clk) begin
         bclk_s <= {bclk_s[1:0], bclk};
-        lr_s   <= {lr_s[0], lrclk};
-        data_s <= {data_s[0], data};
+        lr_s   <= {lr_s[1:0], lrclk};
+        data_s <= {data_s[1:0], data};
+        rise   <= bclk_s[1] && !bclk_s[2];
     end
-    wire rise = bclk_s[1] && !bclk_s[2];
-    wire lr   = lr_s[1];
-    wire bit_in = data_s[1];
+    wire lr   = lr_s[2];
+    wire bit_in = data_s[2];
 
     // ---- words: bits shift in at each rising edge, up to 24 of them
     reg        lr_prev;    // LRCLK at the previous rising edge: the channel of this bit
     reg [5:0]  nbits;      // bits of the word so far (saturates at 63)
+    reg        room;       // nbits < 24, as a flip-flop
     reg [23:0] shift;
     // the word that ended at this edge: its channel, its last bit already shifted in
     reg        word_end, word_ch;
@@ -46,20 +49,23 @@ module i2s_rx (
     always @(posedge clk) begin
         word_end <= 1'b0;
         if (rise) begin
-            if (nbits < 6'd24)
+            if (room)
                 shift <= {shift[22:0], bit_in};
             if (lr != lr_prev) begin
                 word_end  <= 1'b1;
                 word_ch   <= lr_prev;
                 word_bits <= nbits + 6'd1;
                 nbits     <= 6'd0;
+                room      <= 1'b1;
             end else if (nbits != 6'd63) begin
                 nbits <= nbits + 6'd1;
+                room  <= nbits < 6'd23;
             end
             lr_prev <= lr;
         end
         if (rst) begin
             nbits   <= 6'd63;  // the first word is partial: never taken
+            room    <= 1'b0;
             lr_prev <= 1'b0;
         end
     end

@@ -105,59 +105,55 @@ module interp (
         tap_last <= state == S_SETUP ? desc[24:18] == 7'd0 : state == S_TAPS && left == 7'd1;
 
     always @(posedge clk) begin
-        first      <= 1'b0;
         results_in <= res_stage != stage && state == S_DRAIN;
-        if (rst) begin
+        if (rst)
             state <= S_IDLE;
-            frame <= 7'd0;
-        end else case (state)
-            S_IDLE:
-                if (start) begin
-                    frame      <= frame + 7'd1;
-                    last_stage <= ratio_log2 == 2'd0 ? 2'd0 : ratio_log2 - 2'd1;
-                    unity      <= nos || ratio_log2 == 2'd0;
-                    stage      <= 2'd0;
-                    q          <= 4'd0;
-                    state      <= S_IN_L;
-                end
-            S_IN_L:
-                state <= S_IN_R;
-            S_IN_R: begin
-                gap   <= 2'd1;
-                state <= S_GAP;
-            end
-            S_SETUP: begin
-                left  <= desc[24:18];
-                hp    <= newest_q - desc[17:11];
-                ca    <= desc[10:0];
-                first <= 1'b1;
-                state <= S_TAPS;
-            end
-            S_TAPS: begin
-                left <= left - 7'd1;
-                hp   <= hp - 7'd1;
-                ca   <= ca + 11'd1;
-                gap  <= GAP_WAIT;  // the setup cycle is the gap's last
-                if (tap_last) begin
-                    state <= q == q_last ? S_DRAIN : S_GAP;
-                    q     <= q + 4'd1;
-                end
-            end
-            S_GAP: begin
-                gap <= gap - 2'd1;
-                if (gap == 2'd1)
-                    state <= S_SETUP;
-            end
-            S_DRAIN:
-                if (results_in) begin
-                    q     <= 4'd0;
-                    stage <= stage + 2'd1;
-                    gap   <= 2'd1;
-                    state <= stage == last_stage ? S_IDLE : S_GAP;
-                end
-            default:
-                state <= S_IDLE;
+        else case (state)
+            S_IDLE:   if (start) state <= S_IN_L;
+            S_IN_L:   state <= S_IN_R;
+            S_IN_R:   state <= S_GAP;
+            S_SETUP:  state <= S_TAPS;
+            S_TAPS:   if (tap_last) state <= q == q_last ? S_DRAIN : S_GAP;
+            S_GAP:    if (gap == 2'd1) state <= S_SETUP;
+            S_DRAIN:  if (results_in) state <= stage == last_stage ? S_IDLE : S_GAP;
+            default:  state <= S_IDLE;
         endcase
+    end
+
+    // the pass's counters and addresses: no reset (a frame starts them over); each moves on
+    // a state and one flag, so that no enable waits on a chain of decisions
+    wire frame_starts = state == S_IDLE && start;
+    wire stage_done   = state == S_DRAIN && results_in;
+    always @(posedge clk) begin
+        if (frame_starts) begin
+            frame      <= frame + 7'd1;
+            last_stage <= ratio_log2 == 2'd0 ? 2'd0 : ratio_log2 - 2'd1;
+            unity      <= nos || ratio_log2 == 2'd0;
+        end
+        if (frame_starts)
+            stage <= 2'd0;
+        else if (stage_done)
+            stage <= stage + 2'd1;
+        if (frame_starts || stage_done)
+            q <= 4'd0;
+        else if (state == S_TAPS && tap_last)
+            q <= q + 4'd1;
+        if (state == S_SETUP) begin
+            left <= desc[24:18];
+            hp   <= newest_q - desc[17:11];
+            ca   <= desc[10:0];
+        end else begin
+            left <= left - 7'd1;
+            hp   <= hp - 7'd1;
+            ca   <= ca + 11'd1;
+        end
+        if (state == S_TAPS)
+            gap <= GAP_WAIT;  // the setup cycle is the gap's last
+        else if (state == S_GAP)
+            gap <= gap - 2'd1;
+        else
+            gap <= 2'd1;      // from S_IN_R and S_DRAIN: one cycle in S_GAP
+        first <= state == S_SETUP;
     end
 
     // ---- the history RAM: the inputs at the frame's start, the results of stages 1 and 2

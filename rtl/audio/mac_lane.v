@@ -25,10 +25,10 @@ module mac_lane (
     output reg         out_valid,
     output reg  [23:0] out_y
 );
-    // GAP = 3 idle cycles between passes, at least; LATENCY = 9 cycles from the last tap in to
+    // GAP = 4 idle cycles between passes, at least; LATENCY = 10 cycles from the last tap in to
     // out_valid (rtl/audio/interp.vh gives both to the sequencer)
     // xs has 30 bits (IP_XS_BITS: passes of up to 512 taps)
-    localparam [19:0] ROUND = 20'd512;  // 2^9: xs / 2^10 rounds to nearest
+    localparam [9:0] ROUND = 10'd512;  // 2^9: xs / 2^10 rounds to nearest
     localparam [23:0] MAX = 24'h7FFFFF, MIN = 24'h800001;  // +-(2^23 - 1)
 
     // ---- stage 0: the RAMs' words into fabric registers; an idle cycle's coefficient is zero
@@ -82,62 +82,69 @@ module mac_lane (
         last3  <= last2;
     end
 
-    // ---- stage 4: the cross products accumulate in fabric from the rounding constant, in two
-    // parts: xs = xs_hi 2^20 + xs_lo, the carry (and xsum's sign) registered between them, so
-    // xs_hi is final a cycle after xs_lo (the idle cycles after a pass add zero)
-    reg [19:0] xs_lo;
-    reg [9:0]  xs_hi;
-    reg        xs_carry, xs_sign;
+    // ---- stage 4: the cross products accumulate in fabric from the rounding constant, in three
+    // 10-bit parts: xs = xs_c 2^20 + xs_b 2^10 + xs_a, each carry (and the part of xsum it goes
+    // with) registered on its way up, so xs_b is final a cycle after xs_a and xs_c a cycle after
+    // that (the idle cycles after a pass add zero)
+    reg [9:0]  xs_a, xs_b, xs_c;
+    reg        carry_a, carry_b;
+    reg [10:0] xsum_d;   // xsum's bits 20:10, a cycle late
+    reg        sign_dd;  // xsum's sign, two cycles late
     reg        last4;
     always @(posedge clk) begin
         if (first2) begin
-            {xs_carry, xs_lo} <= {1'b0, ROUND};
-            xs_sign <= 1'b0;
-            xs_hi   <= 10'd0;
+            {carry_a, xs_a} <= {1'b0, ROUND};
+            {carry_b, xs_b} <= 11'd0;
+            xs_c            <= 10'd0;
+            xsum_d          <= 11'd0;
+            sign_dd         <= 1'b0;
         end else begin
-            {xs_carry, xs_lo} <= {1'b0, xs_lo} + {1'b0, xsum[19:0]};
-            xs_sign <= xsum[20];
-            xs_hi   <= xs_hi + {10{xs_sign}} + {9'd0, xs_carry};
+            {carry_a, xs_a} <= {1'b0, xs_a} + {1'b0, xsum[9:0]};
+            {carry_b, xs_b} <= {1'b0, xs_b} + {1'b0, xsum_d[9:0]} + {10'd0, carry_a};
+            xs_c            <= xs_c + {10{sign_dd}} + {9'd0, carry_b};
+            xsum_d          <= xsum[20:10];
+            sign_dd         <= xsum_d[10];
         end
         last4 <= last3;
     end
 
-    // ---- stages 5 and 6: t = acc + (xs >>> 4), 33 bits, in two halves: the low one the cycle
-    // xs_lo is final, the high one with xs_hi a cycle later (acc, DSP 1's accumulator, holds
-    // its sum through both: the next pass clears it no earlier, GAP says so)
+    // ---- stages 6 and 7: t = acc + (xs >>> 4), 33 bits, in two halves: the low one the cycle
+    // xs_b is final, the high one with xs_c a cycle later (acc, DSP 1's accumulator, holds its
+    // sum through both: the next pass clears it no earlier, GAP says so)
     reg [15:0] t_lo;
     reg        t_carry;
     reg [16:0] t_hi;
-    reg        last5, last6;
+    reg        last5, last6, last7;
     always @(posedge clk) begin
-        if (last4)
-            {t_carry, t_lo} <= {1'b0, acc[15:0]} + {1'b0, xs_lo[19:4]};
         if (last5)
-            t_hi <= {acc[31], acc[31:16]} + {{7{xs_hi[9]}}, xs_hi} + {16'd0, t_carry};
+            {t_carry, t_lo} <= {1'b0, acc[15:0]} + {1'b0, xs_b, xs_a[9:4]};
+        if (last6)
+            t_hi <= {acc[31], acc[31:16]} + {{7{xs_c[9]}}, xs_c} + {16'd0, t_carry};
         last5 <= last4;
         last6 <= last5;
+        last7 <= last6;
     end
 
-    // ---- stages 7 and 8: y = t >>> 6 into out_y with its saturation flags, then saturated
+    // ---- stages 8 and 9: y = t >>> 6 into out_y with its saturation flags, then saturated
     // symmetrically (above 2^23 - 1: MAX; at or below -2^23: MIN) by bit tests, the zero test
     // of y's low bits begun a stage early; out_y is whole when out_valid rises
     wire [26:0] y_full = {t_hi, t_lo[15:6]};
-    reg         lo_zero, y_pos_over, y_neg_over, last7;
+    reg         lo_zero, y_pos_over, y_neg_over, last8;
     always @(posedge clk) begin
         lo_zero    <= t_lo[15:6] == 10'd0;
         y_pos_over <= !y_full[26] && |y_full[25:23];
         y_neg_over <= y_full[26] && (!(&y_full[25:23]) || (lo_zero && y_full[22:10] == 13'd0));
-        last7      <= last6;
-        out_valid  <= last7;
-        if (last6)
+        last8      <= last7;
+        out_valid  <= last8;
+        if (last7)
             out_y <= y_full[23:0];
-        else if (last7 && y_pos_over)
+        else if (last8 && y_pos_over)
             out_y <= MAX;
-        else if (last7 && y_neg_over)
+        else if (last8 && y_neg_over)
             out_y <= MIN;
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = first3 ^ ^xs_lo[3:0] ^ ^p_hl[11:0] ^ ^p_lh[3:0] ^ ^t_lo[5:0];  // truncated bits
+    wire unused = first3 ^ ^xs_a[3:0] ^ ^p_hl[11:0] ^ ^p_lh[3:0] ^ ^t_lo[5:0];  // truncated bits
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

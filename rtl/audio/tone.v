@@ -39,6 +39,7 @@ module tone (
     // ---- sequence: LOAD (one cycle), FOLD (32 bit steps), then ITERS passes of 32
     reg [31:0] phase;
     reg        busy, folding, rotating;  // rotating: an iteration step (busy, not folding)
+    reg        fold_step;                // busy and folding, in one flip-flop
     reg [4:0]  k, iter;      // bit step, iteration
     reg [4:0]  iter_p1, iter_p2, lim;  // iter + 1, iter + 2, 31 - iter, kept beside it
     reg        first;        // the cycle after start: words load
@@ -55,18 +56,21 @@ module tone (
         else if (start)
             phase <= phase + inc;
         if (rst) begin
-            busy     <= 1'b0;
-            rotating <= 1'b0;
+            busy      <= 1'b0;
+            rotating  <= 1'b0;
+            fold_step <= 1'b0;
         end else if (first) begin
-            busy     <= 1'b1;
-            folding  <= 1'b1;
-            k        <= 5'd0;
+            busy      <= 1'b1;
+            folding   <= 1'b1;
+            fold_step <= 1'b1;
+            k         <= 5'd0;
         end else if (busy) begin
             k <= k + 5'd1;
             if (last_k) begin
-                folding  <= 1'b0;
-                rotating <= !final_iter;
-                busy     <= !final_iter;
+                folding   <= 1'b0;
+                fold_step <= 1'b0;
+                rotating  <= !final_iter;
+                busy      <= !final_iter;
             end
         end
         if (first)
@@ -87,7 +91,10 @@ module tone (
     reg        seen;                 // fold: a 1 has passed (negation inverts after it)
     reg        fold;                 // this phase needs folding
     // what the next cycle needs, registered now
-    reg  [4:0] tap;                  // where the next cycle's operand bits are now
+    // where the next cycle's operand bits are now: one copy for each word's multiplexer, each
+    // placed by its own (they would be merged otherwise)
+    (* keep *) reg [4:0] tap;
+    (* keep *) reg [4:0] tap_y;
     reg        step0, beyond;        // this cycle: bit 0; past the old word's top
     reg        xs_q, ys_q;
     always @(posedge clk) begin
@@ -98,32 +105,41 @@ module tone (
         // word's bit i + 1 is one place up at step 31), 0 while folding (x stands still), 1
         // for the first iteration's step 0
         tap    <= folding ? (last_k ? 5'd1 : 5'd0) : k[4:1] == 4'b1111 ? iter_p2 : iter_p1;
+        tap_y  <= folding ? (last_k ? 5'd1 : 5'd0) : k[4:1] == 4'b1111 ? iter_p2 : iter_p1;
         xs_q   <= x[tap];
-        ys_q   <= y[tap];
+        ys_q   <= y[tap_y];
     end
     wire       xs = beyond ? x_sign : xs_q;
     wire       ys = beyond ? y_sign : ys_q;
-    wire       dp = step0 ? !z[31] : d_plus;
+    reg        z31_n;  // !z[31], a copy of its own beside the logic (z is a long shift register)
+    wire       dp = step0 ? z31_n : d_plus;
     // x - d ys, y + d xs, z - d atan: subtraction as the inverted operand plus a carry in
     wire       xo = x[0] ^ (ys ^ dp);
     wire       yo = y[0] ^ (xs ^ !dp);
-    wire       zo = z[0] ^ (atan_q ^ dp);
+    // z's new bit: at step 0 the direction cancels out of it (the carry in is dp itself), so
+    // the sign just made does not loop back through it
+    wire       z_new = step0 ? z[0] ^ atan_q : z[0] ^ atan_q ^ d_plus ^ cz;
     wire       cin_x = step0 ? dp : cx, cin_y = step0 ? !dp : cy, cin_z = step0 ? dp : cz;
+    // z = 2^31 - z while folding: negate (bits pass up to the first 1, inverted after), flip bit 31
+    wire       z_fold = (fold ? z[0] ^ (!step0 && seen) : z[0]) ^ (fold && last_k);
     always @(posedge clk)
-        if (start)
-            z <= phase;  // the phase of this sample; it advances as z takes it
-        else if (busy && folding)
-            // z = 2^31 - z: negate (bits pass up to the first 1, inverted after), flip bit 31
-            z <= {(fold ? z[0] ^ (!step0 && seen) : z[0]) ^ (fold && last_k), z[31:1]};
-        else if (rotating)
-            z <= {zo ^ cin_z, z[31:1]};
+        if (start) begin
+            z     <= phase;  // the phase of this sample; it advances as z takes it
+            z31_n <= !phase[31];
+        end else if (fold_step) begin
+            z     <= {z_fold, z[31:1]};
+            z31_n <= !z_fold;
+        end else if (rotating) begin
+            z     <= {z_new, z[31:1]};
+            z31_n <= !z_new;
+        end
 
     always @(posedge clk) begin
         if (first) begin
             x    <= x0_q;
             fold <= z[31] ^ z[30];
         end
-        if (busy && folding)
+        if (fold_step)
             seen <= (!step0 && seen) | z[0];
         if (rotating) begin
             if (step0) begin

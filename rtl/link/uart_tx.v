@@ -21,6 +21,7 @@ module uart_tx #(
 
     reg [8:0]         shift;      // data bits then the stop bit
     reg [3:0]         bits_left;  // bits still to finish, the current one included
+    reg               more;       // bits_left != 1, kept as a flip-flop (it enables the shift)
     reg               busy;       // a flip-flop, so that ready starts no logic chain
     reg [PHASE_W-1:0] phase;
 
@@ -39,6 +40,7 @@ module uart_tx #(
                 tx        <= 1'b0;  // start bit
                 shift     <= {1'b1, data};
                 bits_left <= 4'd10;
+                more      <= 1'b1;
                 busy      <= 1'b1;
                 phase     <= {PHASE_W{1'b0}};
             end
@@ -47,9 +49,10 @@ module uart_tx #(
             tick  <= phase_next[PHASE_W];
             if (tick) begin
                 bits_left <= bits_left - 4'd1;
-                if (bits_left == 4'd1)
+                more      <= bits_left != 4'd2;
+                if (!more)
                     busy <= 1'b0;
-                if (bits_left != 4'd1) begin
+                if (more) begin
                     tx    <= shift[0];
                     shift <= {1'b1, shift[8:1]};
                 end

@@ -110,15 +110,14 @@ module sys_regs #(
     reg [NCNT-1:0] next_bit;  // its bit in pending
     reg            any_pending;
     integer k;
+    wire [NCNT-1:0] lowest = pending & (~pending + {{(NCNT - 1){1'b0}}, 1'b1});  // one-hot
     always @(posedge clk) begin
-        next_cnt    <= CNT_BASE;
-        next_bit    <= {NCNT{1'b0}};
+        next_bit    <= lowest;
         any_pending <= pending != {NCNT{1'b0}};
+        next_cnt    <= CNT_BASE;
         for (k = NCNT - 1; k >= 0; k = k - 1)
-            if (pending[k]) begin
+            if (pending[k])
                 next_cnt <= CNT_BASE + k[4:0];
-                next_bit <= {{(NCNT - 1){1'b0}}, 1'b1} << k;
-            end
     end
 
     // 16-bit adds with a registered carry between the halves: no 32-bit chain off the RAM
