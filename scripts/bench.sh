@@ -24,14 +24,46 @@ t0=$(date +%s%N)
 t1=$(date +%s%N)
 json host.balctl_command_wall "$(( (t1 - t0) / 1000 ))" us "one balctl process: connect, session NOP, write"
 
-# balsim with audio: a WAV through the simulated pins, real-time factor (simulated / real)
+# balsim with audio: a WAV through the simulated pins at 8x (the default), real-time factor
+# (simulated / real; the lead-in and tail frames of sim/wavrun.h included)
 wav="$out/tone-48k.wav"
 sox -n -r 48000 -b 24 -c 2 "$wav" synth 0.25 sine 1000 sine 440 vol 0.9 2>/dev/null
 t0=$(date +%s%N)
 "$build/balsim" --quiet --in "$wav" --out "$out/lanes.wav"
 t1=$(date +%s%N)
-awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f\n", (0.25 + 80 / 48000) / (ns / 1e9) }' | while read -r rtf; do
-    json sim.balsim_audio_realtime_factor "$rtf" x "0.25 s of 48 kHz stereo through the pins (1.0 = real time)"
+awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f\n", (0.25 + 280 / 48000) / (ns / 1e9) }' | while read -r rtf; do
+    json sim.balsim_audio_realtime_factor_8x "$rtf" x "0.25 s of 48 kHz stereo through the pins, 8x out (1.0 = real time)"
+done
+
+# The interpolation engine: the model's filter figures, the RTL's schedule at each ratio, and
+# what the pins carry (MEASURE lines of the tests that take them)
+"$build/tests/test_interpmodel" >"$out/interpmodel.txt" 2>&1 || true
+"$build/tests/test_rtl_interp" >"$out/rtl_interp.txt" 2>&1 || true
+sed -n 's/^MEASURE cascade passband ripple +-\([0-9.]*\) dB.*stopband \([0-9.]*\) dB.*/\1 \2/p' \
+    "$out/interpmodel.txt" | while read -r rip stop; do
+    json engine.cascade_ripple_db "$rip" dB "+- passband ripple to 0.4535 fs, quantized default cascade"
+    json engine.cascade_stopband_db "$stop" dB "stopband from 0.5465 fs, quantized default cascade"
+done
+sed -n 's/^MEASURE engine \([0-9]*\)x\( NOS\)*, a frame every \([0-9]*\) cycles: .* busy \([0-9]*\) cycles.*/\1\2 \3 \4/p' \
+    "$out/rtl_interp.txt" | tr ' ' '_' | sed 's/_\([0-9]*\)_\([0-9]*\)$/ \1 \2/' | while read -r mode period busy; do
+    json "engine.busy_cycles_${mode}_per_${period}" "$busy" cycles "the MAC lane's sequencer per input frame (both channels) of $period cycles"
+done
+awk 'BEGIN {
+    # taps a frame on the one MAC lane (1 tap a cycle), both channels: stage 1 103 a 2x input
+    # (102 + the centre), stage 2 23, stage 3 15; a halfband phase of one tap is a pass too
+    split("2 206 256|4 298 512|8 418 1024", r, "|")
+    for (i = 1; i <= 3; i++) { split(r[i], f, " ");
+        printf "%s %s %s %.1f\n", f[1], f[2], f[3], 100 * f[2] / f[3] } }' | while read -r x taps period pct; do
+    json "engine.mac_slots_${x}x" "$pct" % "$taps taps of $period cycles a frame at the highest input rate for ${x}x (1 tap a cycle, 3 DSPs)"
+done
+json engine.taps_stage1 203 taps "default halfband (102 multiplies + centre a phase pair)"
+json engine.taps_stage2 43 taps "fixed halfband"
+json engine.taps_stage3 27 taps "fixed halfband"
+"$build/tests/test_rtl_audio" >"$out/rtl_audio.txt" 2>&1 || true
+sed -n 's/^MEASURE at the pins, \([0-9.]*\) Hz .*THD+N \(-[0-9.]*\) dB.*worst image \(-[0-9.]*\) dBc.*/\1 \2 \3/p' \
+    "$out/rtl_audio.txt" | while read -r hz thdn img; do
+    json "engine.pins_thdn_db_${hz%.*}hz" "$thdn" dB "THD+N 20 Hz-20 kHz at the DAC pins, -1 dBFS 24-bit TPDF at 48 kHz, 8x"
+    json "engine.pins_worst_image_dbc_${hz%.*}hz" "$img" dBc "strongest bin from 0.5465 fs up at the pins"
 done
 
 # Bitstream: build time, resources, Fmax and margin on every placement seed
@@ -57,9 +89,13 @@ awk 'NR > 1 && $1 ~ /^(uart_rx|uart_tx|stream_fifo|link_rx|link_exec|link_tx|crc
      END { print s }' "$out/blocks.txt" | while read -r total; do
     json fpga.lc_est.control_plane "$total" LC "sum of the control-plane blocks, one instance each (nextpnr: fpga.LC)"
 done
-awk 'NR > 1 && $1 ~ /^(audio_regs|audio_path|i2s_rx|rate_detect|route|lanes|i2s_tx|tone)$/ { s += $7 }
+awk 'NR > 1 && $1 ~ /^(audio_regs|audio_path|i2s_rx|rate_detect|route|channels|frame_out|i2s_tx|tone)$/ { s += $7 }
      END { print s }' "$out/blocks.txt" | while read -r total; do
-    json fpga.lc_est.audio_sum "$total" LC "sum of the audio blocks, one instance each"
+    json fpga.lc_est.audio_sum "$total" LC "sum of the audio blocks around the engine, one instance each"
+done
+awk 'NR > 1 && $1 ~ /^(interp|mac_lane|coef_store)$/ { s += $7; e += $5; d += $6 }
+     END { print s, e, d }' "$out/blocks.txt" | while read -r total ebr dsp; do
+    json fpga.lc_est.engine "$total" LC "interp + mac_lane + coef_store (plus 2 SPRAM, $ebr EBR, $dsp DSP)"
 done
 
 { echo "["; sed '$!s/$/,/' "$lines"; echo "]"; } >"$out/results.json"
