@@ -29,6 +29,11 @@ run tone 997 -1
 run input tone
 run topology balanced
 run status
+run oversample 2
+run filter nos on
+run status
+run filter nos off
+run oversample 8
 run input i2s
 
 # audio: a WAV through the I2S pins of the simulated FPGA, the four DAC lanes back out
