@@ -217,14 +217,9 @@ static void test_wav_round_trip_192k_32bit_parallel(void)
     round_trip(192000, 2, SF_FORMAT_PCM_32, 4000, "topology parallel\nformat 24\n", &s, 2);
 }
 
-/* A topology change through balctl while the audio runs: OUT switches once, cleanly. */
-static void test_topology_change_while_playing(void)
+/* balsim playing IN into OUT in the background, serving balctl on SOCK */
+static pid_t start_balsim_playing(const char *in, const char *out, const char *sock)
 {
-    char in[96], out[96], sock[96];
-    snprintf(in, sizeof in, "%s/long.wav", dir);
-    snprintf(out, sizeof out, "%s/long-out.wav", dir);
-    snprintf(sock, sizeof sock, "%s/balsim.sock", dir);
-    REQUIRE(write_wav(in, 48000, 2, SF_FORMAT_PCM_24, 24000)); /* 0.5 s */
     pid_t pid = fork();
     if (pid == 0) {
         int null = open("/dev/null", O_WRONLY);
@@ -233,6 +228,18 @@ static void test_topology_change_while_playing(void)
               sock, (char *)NULL);
         _exit(127);
     }
+    return pid;
+}
+
+/* A topology change through balctl while the audio runs: OUT switches once, cleanly. */
+static void test_topology_change_while_playing(void)
+{
+    char in[96], out[96], sock[96];
+    snprintf(in, sizeof in, "%s/long.wav", dir);
+    snprintf(out, sizeof out, "%s/long-out.wav", dir);
+    snprintf(sock, sizeof sock, "%s/balsim.sock", dir);
+    REQUIRE(write_wav(in, 48000, 2, SF_FORMAT_PCM_24, 24000)); /* 0.5 s */
+    pid_t pid = start_balsim_playing(in, out, sock);
     char dev[128];
     snprintf(dev, sizeof dev, "sim:%s", sock);
     const char *argv[] = {"build/balctl", "-d", dev, "topology", "se", NULL};
@@ -274,14 +281,7 @@ static void test_ratio_refused_for_fast_input(void)
     snprintf(out, sizeof out, "%s/fast-out.wav", dir);
     snprintf(sock, sizeof sock, "%s/fast.sock", dir);
     REQUIRE(write_wav(in, 96000, 2, SF_FORMAT_PCM_24, 48000)); /* 0.5 s */
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1), dup2(null, 2);
-        execl("build/balsim", "build/balsim", "--quiet", "--in", in, "--out", out, "--socket",
-              sock, (char *)NULL);
-        _exit(127);
-    }
+    pid_t pid = start_balsim_playing(in, out, sock);
     char cmd[256], buf[2048];
     /* wait until the input plays at 96 kHz */
     bool playing = false;

@@ -40,12 +40,6 @@ module audio_regs (
     `include "regmap.vh"
     `include "bus.vh"
 
-    function automatic [7:0] stray_groups(input [31:0] bits);
-        integer g;
-        for (g = 0; g < 8; g = g + 1)
-            stray_groups[g] = |bits[4 * g +: 4];
-    endfunction
-
     localparam [2:0] PAGE = REG_AUDIO_SOURCE[7:5];  // the window's address bits above addr
     initial if (REG_AUDIO_SOURCE[15:5] != {8'd0, PAGE} || REG_AUDIO_STATUS[15:5] != {8'd0, PAGE})
         $error("the audio registers must share one 32-word window");

@@ -36,12 +36,6 @@ module sys_regs #(
     `include "regmap.vh"
     `include "bus.vh"
 
-    function automatic [7:0] stray_groups(input [31:0] bits);
-        integer g;
-        for (g = 0; g < 8; g = g + 1)
-            stray_groups[g] = |bits[4 * g +: 4];
-    endfunction
-
     localparam integer NCNT = 7;
     localparam [4:0] CNT_BASE = REG_LINK_FRAMES[4:0];
     localparam [4:0] CNT_LAST = CNT_BASE + NCNT[4:0] - 5'd1;
