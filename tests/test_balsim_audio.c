@@ -141,13 +141,14 @@ static long compare(const char *in_path, const char *out_path, unsigned ratio,
             start = g - f;
         const struct am_settings *s = a;
         *switched_at = -1;
+        long bad = 0;
         for (long i = 0; start >= 0 && start + i < oi.frames && i < m; i++) {
             if (!lanes_are(&out[(start + i) * 4], s, model[i]) && s == a && b) {
                 s = b;
                 *switched_at = i;
             }
             bool same = lanes_are(&out[(start + i) * 4], s, model[i]);
-            if (!same && getenv("BALSIM_DEBUG") && agree < 200)
+            if (!same && bad++ < 3) /* the first few, as test_rtl_audio shows them */
                 fprintf(stderr, "  frame %ld: out %d %d model %d %d\n", i, out[(start + i) * 4] >> 8,
                         out[(start + i) * 4 + 2] >> 8, model[i][0], model[i][1]);
             agree += same;
