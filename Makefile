@@ -105,7 +105,8 @@ SIM_PARAMS := -GSYS_CLK_HZ=$(SIM_HZ) -GCLK_EXACT=1 -GSETTLE_CYCLES=256 -GBUILD_H
 
 # ---------------------------------------------------------------- host
 HOST_LIB_SRC := host/proto.c host/link.c host/transport.c host/transport_sim.c host/transport_ftdi.c \
-                host/ftdi_util.c host/util.c sim/tonemodel.c sim/interp.c $(GEN)/regmap.c
+                host/ftdi_util.c host/util.c host/filter.c host/fir_design.c sim/tonemodel.c sim/interp.c \
+                $(GEN)/regmap.c
 HOST_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HOST_LIB_SRC))
 
 $(BUILD)/obj/%.o: %.c $(GEN)/regmap.h $(wildcard host/*.h sim/*.h)
@@ -125,7 +126,7 @@ $(BUILD)/obj/host/balctl.o: $(GEN)/version.h
 $(BUILD)/obj/host/balctl.o: CPPFLAGS += -include $(GEN)/version.h
 
 $(BUILD)/balctl: $(BUILD)/obj/host/balctl.o $(BUILD)/libbalanced.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBUSB_LIBS) -lm
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBUSB_LIBS) $(SNDFILE_LIBS) -lm
 
 # ---------------------------------------------------------------- Verilator model
 VOBJ       := $(BUILD)/sim/obj
@@ -184,13 +185,13 @@ SIM_C_OBJ  := $(BUILD)/obj/sim/uart_line.o $(BUILD)/obj/sim/simhost.o $(BUILD)/o
 SNDFILE_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile 2>/dev/null)
 SNDFILE_LIBS   := $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null || echo -lsndfile)
 FFTW_LIBS      := $(shell $(PKG_CONFIG) --libs fftw3 2>/dev/null || echo -lfftw3)
-$(BUILD)/obj/sim/wavrun.o: CFLAGS += $(SNDFILE_CFLAGS)
+$(BUILD)/obj/sim/wavrun.o $(BUILD)/obj/host/filter.o: CFLAGS += $(SNDFILE_CFLAGS)
 
 $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(BUILD)/obj/sim/wavrun.o $(BUILD)/obj/sim/i2s_line.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	$(CXX) -o $@ $^ -pthread -lm $(SNDFILE_LIBS) $(VTRACE_LIB)
 
 # ---------------------------------------------------------------- tests
-TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel test_interpmodel
+TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel test_interpmodel test_filter
 TEST_SIM   := test_rtl_link test_rtl_audio
 TEST_BLOCK := test_rtl_mac test_rtl_interp
 TEST_E2E   := test_e2e test_balsim_audio
@@ -200,7 +201,7 @@ $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
 AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o \
                $(BUILD)/obj/sim/measure.o
 $(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_interpmodel $(BUILD)/tests/test_rtl_audio $(BUILD)/tests/test_balsim_audio: $(AUDIO_C_OBJ)
-$(BUILD)/obj/tests/test_balsim_audio.o: CFLAGS += $(SNDFILE_CFLAGS)
+$(BUILD)/obj/tests/test_balsim_audio.o $(BUILD)/obj/tests/test_filter.o: CFLAGS += $(SNDFILE_CFLAGS)
 
 $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
@@ -208,7 +209,7 @@ $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD
 
 $(addprefix $(BUILD)/tests/,$(TEST_SIM) bench_link): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(SIM_C_OBJ) $(SIM_LIB) $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
-	$(CXX) -o $@ $^ $(LIBUSB_LIBS) $(FFTW_LIBS) -pthread -lm $(VTRACE_LIB)
+	$(CXX) -o $@ $^ $(LIBUSB_LIBS) $(FFTW_LIBS) $(SNDFILE_LIBS) -pthread -lm $(VTRACE_LIB)
 
 $(BUILD)/tests/test_rtl_mac: $(BUILD)/obj/tests/test_rtl_mac.o $(BUILD)/obj/sim/mac_model.o $(MAC_VMODEL) \
                              $(VOBJ)/libverilated.a $(BUILD)/libbalanced.a

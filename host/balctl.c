@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "filter.h"
+#include "fir_design.h"
 #include "ftdi_util.h"
 #include "link.h"
 #include "tonemodel.h"
@@ -812,18 +814,194 @@ static int cmd_oversample(struct session *s, int argc, char **argv)
     return write_field(s, BAL_REG_OVERSAMPLE, "RATIO", code);
 }
 
+static int filter_nos(struct session *s, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("filter nos takes one argument: on|off");
+    bool on = !strcasecmp(argv[0], "on");
+    if (!on && strcasecmp(argv[0], "off"))
+        return usage_error("filter nos: '%s' is not one of on|off", argv[0]);
+    return write_field(s, BAL_REG_OVERSAMPLE, "NOS", on);
+}
+
+/* A filter's measured figures, as text or JSON (with the response on a grid when grid > 0). */
+static void print_filter(const struct session *s, const struct bal_filter *f, double rate_hz,
+                         double passband_hz, double stopband_hz, const char *what, int grid)
+{
+    struct bal_filter_figures g;
+    bal_filter_measure(f, rate_hz, passband_hz, stopband_hz, &g);
+    if (s->json) {
+        printf("{\"name\":");
+        json_string(f->name);
+        printf(",\"taps\":%d,\"rate_hz\":%.0f,\"passband_hz\":%.1f,\"stopband_hz\":%.1f,"
+               "\"dc_error_db\":%.7f,\"ripple_db\":%.7f,\"stopband_db\":%.2f,\"gain_half_rate_db\":%.3f,"
+               "\"delay_samples\":%.3f,\"delay_spread_samples\":%.3f,\"phase_abs_sum\":%.4f,"
+               "\"check\":\"0x%08X\"",
+               f->taps, rate_hz, passband_hz, stopband_hz, g.dc_error_db, g.ripple_db, g.stopband_db,
+               g.gain_nyquist_db, g.delay_samples, g.delay_spread, g.max_phase_abs, bal_filter_check_word(f));
+        if (grid > 0) {
+            printf(",\"response\":[");
+            for (int i = 0; i <= grid; i++) {
+                double hz = rate_hz * i / grid; /* up to the 2x output's Nyquist */
+                printf("%s[%.1f,%.4f]", i ? "," : "", hz, bal_filter_gain_db(f, rate_hz, hz));
+            }
+            printf("]");
+        }
+        printf("}\n");
+        return;
+    }
+    printf("%s: %s, %d taps (figures at %.1f kHz in, 2x)\n", what, f->name[0] ? f->name : "(unnamed)",
+           f->taps, rate_hz / 1000.0);
+    printf("  passband   0 .. %.0f Hz: ripple +-%.7f dB, DC %+.7f dB\n", passband_hz, g.ripple_db, g.dc_error_db);
+    printf("  stopband   %.0f Hz .. %.0f Hz: %.1f dB down\n", stopband_hz, rate_hz, g.stopband_db);
+    printf("  at fs/2    %.2f dB\n", g.gain_nyquist_db);
+    printf("  delay      %.2f input samples (%.3f ms)%s\n", g.delay_samples, 1000.0 * g.delay_samples / rate_hz,
+           g.delay_spread < 0.01 ? ", linear phase" : "");
+    if (g.delay_spread >= 0.01)
+        printf("  delay      varies by %.2f samples over the passband\n", g.delay_spread);
+    printf("  headroom   largest phase sum of |h| %.3f (the device takes below 4)\n", g.max_phase_abs);
+}
+
+/* --name VALUE options: the value, or NULL with a usage error reported */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    if (*i + 1 >= argc) {
+        usage_error("%s needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int filter_design(struct session *s, int argc, char **argv)
+{
+    enum bal_fir_type type = BAL_FIR_LINEAR;
+    bool have_type = false;
+    const char *out = NULL, *name = NULL;
+    double rate = 48000.0, pb = -1, sb = -1, atten = -1;
+    long taps = -1;
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i], *v;
+        double d;
+        if (!strcmp(o, "--type") || !strcmp(o, "--out") || !strcmp(o, "--name") || !strcmp(o, "--taps") ||
+            !strcmp(o, "--passband") || !strcmp(o, "--stopband") || !strcmp(o, "--attenuation") ||
+            !strcmp(o, "--rate")) {
+            if (!(v = option_value(argc, argv, &i, o)))
+                return EXIT_USAGE;
+        } else {
+            return usage_error("filter design: unknown option '%s'", o);
+        }
+        if (!strcmp(o, "--type")) {
+            if (!bal_fir_type_parse(v, &type))
+                return usage_error("filter design: --type '%s' is not one of linear|minimum|apodizing|nos", v);
+            have_type = true;
+        } else if (!strcmp(o, "--out")) {
+            out = v;
+        } else if (!strcmp(o, "--name")) {
+            if (!bal_filter_name_ok(v))
+                return usage_error("filter design: --name '%s': 1 to %d printable characters, no spaces", v,
+                                   BAL_FILTER_NAME_MAX);
+            name = v;
+        } else if (!strcmp(o, "--taps")) {
+            if (!bal_parse_long(v, 2, BAL_FILTER_TAPS_MAX, &taps))
+                return usage_error("filter design: --taps '%s' is not in 2..%d", v, BAL_FILTER_TAPS_MAX);
+        } else if (!parse_decimal(v, &d)) {
+            return usage_error("filter design: %s '%s' is not a number", o, v);
+        } else if (!strcmp(o, "--rate")) {
+            rate = d;
+        } else if (!strcmp(o, "--passband")) {
+            pb = d;
+        } else if (!strcmp(o, "--stopband")) {
+            sb = d;
+        } else {
+            atten = d;
+        }
+    }
+    if (!have_type)
+        return usage_error("filter design: --type linear|minimum|apodizing|nos is needed");
+    if (!out)
+        return usage_error("filter design: --out FILE is needed (this bitstream has no loadable banks yet)");
+    if (!(rate >= 8000 && rate <= 192000))
+        return usage_error("filter design: --rate %.0f is not in 8000..192000 Hz", rate);
+    struct bal_fir_spec spec;
+    bal_fir_defaults(type, rate, &spec);
+    if (taps > 0)
+        spec.taps = (int)taps;
+    if (pb >= 0)
+        spec.passband_hz = pb;
+    if (sb >= 0)
+        spec.stopband_hz = sb;
+    if (atten >= 0)
+        spec.atten_db = atten;
+    struct bal_filter f;
+    char err[300];
+    if (!bal_fir_design(&spec, &f, err, sizeof err))
+        return usage_error("filter design: %s", err);
+    if (name)
+        snprintf(f.name, sizeof f.name, "%s", name);
+    char comment[200];
+    snprintf(comment, sizeof comment, "balctl filter design --type %s --taps %d --passband %.1f --stopband %.1f "
+             "--attenuation %.1f --rate %.0f", bal_fir_type_name(type), spec.taps, spec.passband_hz,
+             spec.stopband_hz, spec.atten_db, spec.rate_hz);
+    if (!bal_filter_save_file(out, &f, comment, err, sizeof err))
+        return report(EXIT_IO, "%s", err);
+    if (strcmp(out, "-"))
+        print_filter(s, &f, rate, spec.passband_hz, spec.stopband_hz, "designed", 0);
+    return EXIT_OK;
+}
+
+static int filter_show(struct session *s, int argc, char **argv)
+{
+    double rate = 48000.0, pb = -1, sb = -1;
+    const char *path = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i], *v;
+        double d;
+        if (!strcmp(o, "--rate") || !strcmp(o, "--passband") || !strcmp(o, "--stopband")) {
+            if (!(v = option_value(argc, argv, &i, o)))
+                return EXIT_USAGE;
+            if (!parse_decimal(v, &d) || d <= 0)
+                return usage_error("filter show: %s '%s' is not a positive number", o, v);
+            *(!strcmp(o, "--rate") ? &rate : !strcmp(o, "--passband") ? &pb : &sb) = d;
+        } else if (o[0] == '-' && o[1]) {
+            return usage_error("filter show: unknown option '%s'", o);
+        } else if (path) {
+            return usage_error("filter show takes one FILE");
+        } else {
+            path = o;
+        }
+    }
+    if (!path)
+        return usage_error("filter show: expected a coefficient FILE");
+    if (!(rate >= 8000 && rate <= 192000))
+        return usage_error("filter show: --rate %.0f is not in 8000..192000 Hz", rate);
+    struct bal_filter f;
+    char err[400];
+    if (!bal_filter_load_file(path, &f, err, sizeof err))
+        return report(EXIT_USAGE, "%s", err);
+    /* the edges: as given, else as the file says it was designed (scaled to the rate), else
+     * the built-in halfband's */
+    double scale = f.rate_hz > 0 ? rate / f.rate_hz : 0;
+    if (pb < 0)
+        pb = f.passband_hz > 0 ? f.passband_hz * scale : 0.4535 * rate;
+    if (sb < 0)
+        sb = f.stopband_hz > 0 ? f.stopband_hz * scale : 0.5465 * rate;
+    if (!(pb < sb && sb <= rate))
+        return usage_error("filter show: the edges must be passband < stopband <= %.0f Hz", rate);
+    print_filter(s, &f, rate, pb, sb, path, 256);
+    return EXIT_OK;
+}
+
 static int cmd_filter(struct session *s, int argc, char **argv)
 {
     if (argc < 1)
-        return usage_error("filter: expected nos");
-    if (strcmp(argv[0], "nos"))
-        return usage_error("filter: '%s' is not nos", argv[0]);
-    if (argc != 2)
-        return usage_error("filter nos takes one argument: on|off");
-    bool on = !strcasecmp(argv[1], "on");
-    if (!on && strcasecmp(argv[1], "off"))
-        return usage_error("filter nos: '%s' is not one of on|off", argv[1]);
-    return write_field(s, BAL_REG_OVERSAMPLE, "NOS", on);
+        return usage_error("filter: expected nos, design or show");
+    if (!strcmp(argv[0], "nos"))
+        return filter_nos(s, argc - 1, argv + 1);
+    if (!strcmp(argv[0], "design"))
+        return filter_design(s, argc - 1, argv + 1);
+    if (!strcmp(argv[0], "show"))
+        return filter_show(s, argc - 1, argv + 1);
+    return usage_error("filter: '%s' is not one of nos, design, show", argv[0]);
 }
 
 /* The stage-1 filter's name: up to 8 ASCII characters, the first in the low byte */
@@ -957,9 +1135,28 @@ static const struct command commands[] = {
      "input changes to a faster rate later, the device plays the highest ratio it allows.\n"
      "1x plays the input's samples as they are. The output is silent for a few ms after a\n"
      "change while the filter's history is cleared."},
-    {"filter", cmd_filter, "nos on|off",
+    {"filter", cmd_filter,
+     "nos on|off | design --type T --out FILE [OPTIONS] | show FILE [--rate HZ] [--passband HZ] [--stopband HZ]",
      "'filter nos on': zero-order hold, no filter: each input sample is repeated as many\n"
-     "times as the ratio says. 'off' (default): the interpolation filter (status shows it)."},
+     "times as the ratio says. 'off' (default): the interpolation filter (status shows it).\n"
+     "'filter design': a stage-1 2x filter, quantized as the device stores it (Q1.30), its\n"
+     "measured figures printed, written to FILE (one integer a line, '# scale 1073741824'):\n"
+     "  --type linear|minimum|apodizing|nos   (linear: Kaiser-windowed linear phase;\n"
+     "     minimum: minimum phase, cepstral; apodizing: stopband from fs/2 or below;\n"
+     "     nos: the zero-order hold {1, 1})\n"
+     "  --taps N          3..256 (nos: 2); default 255 (minimum 191)\n"
+     "  --passband HZ     passband edge; default 0.4535 fs (apodizing 0.40 fs)\n"
+     "  --stopband HZ     stopband start, up to 2 fs/2 = fs; default 0.5465 fs (minimum 0.56 fs,\n"
+     "                    apodizing 0.50 fs, and at most fs/2)\n"
+     "  --attenuation DB  40..200; default 140\n"
+     "  --rate HZ         the input rate the edges are for, 8000..192000; default 48000\n"
+     "  --name NAME       up to 8 characters; default the type\n"
+     "'filter show FILE': a coefficient file's measured figures (--json: with the response\n"
+     "on a grid from 0 to fs). Files: one coefficient a line, floating point (taps summing to\n"
+     "2.0, or to 1.0: then doubled) or integers after a '# scale S' line (tap = integer / S);\n"
+     "blank lines and # comments anywhere; or a mono WAV. A wrong length (2..256), a value that\n"
+     "is not finite or out of range (-2..2), a DC gain more than 0.1 dB off: refused, with the\n"
+     "line."},
     {"-", cmd_script, "",
      "Reads commands from standard input, one per line (# starts a comment, up to 264 words\n"
      "a line: a 256-word block write fits), over one connection; --json on a line applies\n"

@@ -168,3 +168,16 @@ unsigned ip_ratio_max(unsigned rate_hz)
 {
     return rate_hz <= 48000 ? 8 : rate_hz <= 96000 ? 4 : 2;
 }
+
+static uint32_t rotl1(uint32_t c)
+{
+    return c << 1 | c >> 31;
+}
+
+uint32_t ip_bank_check(const int32_t *coef, int taps)
+{
+    uint32_t c = IP_BANK_CHECK_SEED;
+    for (int i = 0; i < taps; i++)
+        c = rotl1(c) ^ (uint32_t)coef[i];
+    return rotl1(c);
+}

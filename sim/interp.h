@@ -100,4 +100,24 @@ unsigned ip_engine_push(struct ip_engine *e, int32_t l, int32_t r, int32_t out[]
 /* The largest ratio an input rate allows (the output stays at or below 384 kHz). */
 unsigned ip_ratio_max(unsigned rate_hz);
 
+/* ---- the stage-1 banks (rtl/audio/filter_bank.v)
+ * A bank holds taps 0..N-1 of a stage-1 filter (N = 2..IP_TAPS_MAX); the device stores tap i of
+ * bank b at coefficient address 256 b + 128 (i & 1) + (i >> 1), phase by phase. A commit is
+ * verified with the bank's CHECK word: the device folds the taps in as c = rotl(c, 1) ^ tap
+ * (from c = BAL_MAGIC 'BLNC', tap 0 first; a CRC with polynomial x^32 + 1, a word at a time,
+ * with no carry chain), then the CHECK word the same way, and wants zero: CHECK = rotl(c, 1).
+ * A missing, changed or moved tap changes it; the seed keeps a bank of zeros with a CHECK of
+ * zero (a bank never written) from passing. */
+#define IP_BANK_TAPS_MIN 2
+#define IP_BANK_CHECK_SEED 0x424C4E43u
+uint32_t ip_bank_check(const int32_t *coef, int taps);
+
+/* ---- the switch ramp (rtl/audio/ramp.v): the engine's input scaled by gain/256 while a
+ * filter switch fades out and in; exact at 256 */
+#define IP_RAMP_ONE 256
+static inline int32_t ip_ramp(int32_t x, unsigned gain)
+{
+    return (int32_t)(((int64_t)x * (int64_t)gain) >> 8); /* floor, as the shift-add makes it */
+}
+
 #endif

@@ -4,6 +4,7 @@
 #define BAL_CHECK_H
 
 #include <inttypes.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -38,8 +39,12 @@ static int check_count, check_failures, tests_passed, tests_failed;
             return;     \
     } while (0)
 
+/* TEST_ONLY=substring runs only the tests whose names contain it (for working on one). */
 static inline void run_test(const char *name, void (*fn)(void))
 {
+    const char *only = getenv("TEST_ONLY");
+    if (only && *only && !strstr(name, only))
+        return;
     check_count = check_failures = 0;
     fn();
     if (check_count == 0) {

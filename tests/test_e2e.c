@@ -531,6 +531,53 @@ static void test_audio_settings(void)
     CHECK(strstr(out, "0x00000000") != NULL);
 }
 
+/* balctl filter design and show: each type designed and written, its figures printed (and as
+ * JSON); the file read back and measured; bad options and malformed files refused with exit 2
+ * and the line, before anything else happens. No device is needed. */
+static void test_filter_design_and_show(void)
+{
+    static const char *const types[] = {"linear", "minimum", "apodizing", "nos"};
+    char path[128];
+    for (unsigned t = 0; t < 4; t++) {
+        snprintf(path, sizeof path, "build/e2e-%d-%s.txt", getpid(), types[t]);
+        CHECK_EQ(balctl(NULL, "filter", "design", "--type", types[t], "--out", path, NULL), 0);
+        CHECK(strstr(out, "designed: ") != NULL);
+        CHECK_EQ(balctl(NULL, "--json", "filter", "show", path, NULL), 0);
+        CHECK(strstr(out, "\"response\":[[0.0,") != NULL);
+        if (t != 3)
+            CHECK(strstr(out, "\"stopband_db\":1") != NULL);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "build/e2e-%d-lp.txt", getpid());
+    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "linear", "--taps", "127", "--passband", "20000",
+                    "--stopband", "24000", "--attenuation", "100", "--name", "lp127", "--out", path, NULL), 0);
+    CHECK(strstr(out, "lp127, 127 taps") != NULL);
+    CHECK_EQ(balctl(NULL, "filter", "show", path, "--passband", "20000", "--stopband", "24000", NULL), 0);
+    CHECK(strstr(out, "lp127, 127 taps") != NULL);
+    unlink(path);
+    /* refused: options, then files */
+    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "sharp", "--out", path, NULL), 2);
+    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "linear", NULL), 2);
+    CHECK(strstr(err, "--out") != NULL);
+    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "linear", "--taps", "300", "--out", path, NULL), 2);
+    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "apodizing", "--stopband", "30000", "--out", path, NULL), 2);
+    CHECK(strstr(err, "fs/2") != NULL);
+    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "linear", "--attenuation", "x", "--out", path, NULL), 2);
+    CHECK(access(path, F_OK) != 0); /* nothing written */
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs("0.5\n1.0\n# a comment\nhalf\n", f);
+        fclose(f);
+    }
+    CHECK_EQ(balctl(NULL, "filter", "show", path, NULL), 2);
+    CHECK(strstr(err, ":4: 'half' is not a number") != NULL);
+    unlink(path);
+    CHECK_EQ(balctl(NULL, "filter", "show", "build/no-such-filter.txt", NULL), 2);
+    CHECK(strstr(err, "no-such-filter.txt") != NULL);
+    CHECK_EQ(balctl(NULL, "filter", "--help", NULL), 0);
+    CHECK(strstr(out, "linear|minimum|apodizing|nos") != NULL);
+}
+
 /* The oversampling ratio and NOS: refused words touch nothing; each setting shows in status
  * and in the registers (no input plays here: the tone and silence run at 48 kHz, which takes
  * every ratio; test_balsim_audio shows a ratio refused for a 96 kHz input). */
@@ -584,6 +631,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_version", test_version},
     {"test_audio_settings", test_audio_settings},
     {"test_oversample_settings", test_oversample_settings},
+    {"test_filter_design_and_show", test_filter_design_and_show},
     {"test_no_write_lost", test_no_write_lost},
 };
 

@@ -3,9 +3,13 @@
  * coefficient ROM of rtl/audio/coef_store.v, and the passes' descriptors (taps, history offset,
  * coefficient address of each phase) as localparams for rtl/audio/interp.v.
  *
- * ROM layout (256 words): 0..127 stage 1 phase 0, 128..191 stage 1 phase 1, 192..255 the fixed
- * area (stage 2, stage 3, the unity tap NOS uses). The start-up copy puts ROM word a at
- * coefficient address a below 192 (stage-1 bank 0) and at 0x400 + (a - 192) above. */
+ * ROM layout (256 words): 0..127 bank 0 (the built-in stage-1 filter) phase 0, 128..191 its
+ * phase 1's first 64 taps, 192..251 the fixed area (stage 2, stage 3, the unity tap NOS uses),
+ * 252..255 bank 0's FILTER_INFO (name, CHECK word, the FILTER_COMMIT word of its taps). Each phase is stored whole, zeros included
+ * (the window reads bank 0 like any other); the descriptors skip the halfband's zeros. The
+ * start-up copy (rtl/audio/coef_store.v) puts ROM word a at coefficient address a below 192, at
+ * 0x800 + (a - 192) up to 251, and at 0xC00 + (a - 252) above; it writes zeros to the rest of
+ * bank 0's phase 1 and to the other banks' FILTER_INFO. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,13 +17,32 @@
 
 #define ROM_WORDS 256
 #define FIXED_ROM 192
-#define FIXED_ADDR 0x400
+#define FIXED_ADDR 0x800
+#define INFO_ROM 252
 
 struct phase {
     int taps, k0, addr; /* addr: coefficient address in the store */
 };
 
 static int32_t rom[ROM_WORDS];
+
+/* Stores a stage's phase p whole at ROM word `at` (bank 0: as far as the ROM area goes, the
+ * copy zeros the rest); the descriptor runs from its first to its last non-zero tap. */
+static struct phase place_whole(const struct ip_fir *f, int p, int at, int room)
+{
+    int first = -1, last = -1;
+    for (int k = 0; 2 * k + p < f->taps; k++)
+        if (f->coef[2 * k + p] != 0) {
+            if (first < 0)
+                first = k;
+            last = k;
+            if (k < room)
+                rom[at + k] = f->coef[2 * k + p];
+            else
+                return (struct phase){0, 0, 0}; /* a non-zero tap beyond the ROM area */
+        }
+    return (struct phase){last - first + 1, first, at + first};
+}
 
 /* Stores a stage's phase p from its first to its last non-zero tap at ROM word `at`. */
 static struct phase place(const struct ip_fir *f, int p, int at)
@@ -37,11 +60,11 @@ static struct phase place(const struct ip_fir *f, int p, int at)
     return ph;
 }
 
-/* {taps - 1 (7 bits), history offset (7), coefficient address (11)}, as interp.v unpacks it */
+/* {taps - 1 (7 bits), history offset (7), coefficient address (12)}, as interp.v unpacks it */
 static void param(FILE *f, const char *name, struct phase ph)
 {
-    uint32_t packed = ((uint32_t)(ph.taps - 1) << 18) | ((uint32_t)ph.k0 << 11) | (uint32_t)ph.addr;
-    fprintf(f, "localparam [24:0] PHASE_%s = 25'h%07X;  // %d taps from offset %d, coefficients at 0x%03X\n",
+    uint32_t packed = ((uint32_t)(ph.taps - 1) << 19) | ((uint32_t)ph.k0 << 12) | (uint32_t)ph.addr;
+    fprintf(f, "localparam [25:0] PHASE_%s = 26'h%07X;  // %d taps from offset %d, coefficients at 0x%03X\n",
             name, packed, ph.taps, ph.k0, ph.addr);
 }
 
@@ -53,16 +76,24 @@ int main(int argc, char **argv)
     }
     const struct ip_fir *s1 = ip_default_fir(1), *s2 = ip_default_fir(2), *s3 = ip_default_fir(3);
     struct phase ph[7];
-    ph[0] = place(s1, 0, 0);
-    ph[1] = place(s1, 1, 128);
+    ph[0] = place_whole(s1, 0, 0, 128);
+    ph[1] = place_whole(s1, 1, 128, 64);
     ph[2] = place(s2, 0, FIXED_ROM);
     ph[3] = place(s2, 1, FIXED_ROM + 32);
-    ph[4] = place(s3, 0, FIXED_ROM + 40);
-    ph[5] = place(s3, 1, FIXED_ROM + 56);
-    rom[FIXED_ROM + 60] = IP_COEF_ONE;
-    ph[6] = (struct phase){1, 0, FIXED_ADDR + 60};
-    if (ph[0].taps > 128 || ph[1].taps > 64 || ph[2].taps > 32 || ph[3].taps > 8 || ph[4].taps > 16 ||
-        ph[5].taps > 4) {
+    ph[4] = place(s3, 0, FIXED_ROM + 36);
+    ph[5] = place(s3, 1, FIXED_ROM + 52);
+    rom[FIXED_ROM + 56] = IP_COEF_ONE;
+    ph[6] = (struct phase){1, 0, FIXED_ADDR + 56};
+    /* bank 0's FILTER_INFO: the name (8 characters, the first in the low byte), CHECK, taps */
+    char name[8] = {0};
+    memcpy(name, s1->name, strlen(s1->name) < 8 ? strlen(s1->name) : 8);
+    for (int w = 0; w < 2; w++)
+        for (int c = 0; c < 4; c++)
+            rom[INFO_ROM + w] |= (int32_t)((uint32_t)(uint8_t)name[4 * w + c] << (8 * c));
+    rom[INFO_ROM + 2] = (int32_t)ip_bank_check(s1->coef, s1->taps);
+    rom[INFO_ROM + 3] = s1->taps << 8; /* its length in bits 16-8 */
+    if (s1->taps > IP_TAPS_MAX || ph[0].taps < 1 || ph[1].taps < 1 || ph[2].taps > 32 ||
+        ph[3].taps > 4 || ph[4].taps > 16 || ph[5].taps > 4) {
         fprintf(stderr, "firgen: a phase does not fit its ROM area\n");
         return 1;
     }
@@ -95,5 +126,6 @@ int main(int argc, char **argv)
     param(f, "S3P0", ph[4]);
     param(f, "S3P1", ph[5]);
     param(f, "ONE", ph[6]);
+    fprintf(f, "localparam [8:0] BUILTIN_TAPS = 9'd%d;\n", s1->taps);
     return fclose(f) != 0;
 }

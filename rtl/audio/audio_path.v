@@ -192,6 +192,8 @@ module audio_path #(
     );
 
     // ---- the interpolation engine
+    wire        coef_grant;  // its coefficient store's host port, unused yet
+    wire [31:0] coef_rdata;
     wire        blk_we;
     wire [3:0]  blk_addr;
     wire [23:0] blk_data;
@@ -200,7 +202,16 @@ module audio_path #(
         .rst        (rst),
         .ratio_log2 (out_ratio),
         .nos        (nos),
+        // the built-in stage-1 filter (bank 0); the host's banks come with their registers
+        .s1_bank    (3'd0),
+        .s1_taps    (9'd0),
         .ready      (engine_ready),
+        .coef_req   (1'b0),
+        .coef_we    (1'b0),
+        .coef_addr  (12'd0),
+        .coef_wdata (32'd0),
+        .coef_grant (coef_grant),
+        .coef_rdata (coef_rdata),
         .in_valid   (ch_valid),
         .in_l       (ch_l),
         .in_r       (ch_r),
@@ -260,6 +271,6 @@ module audio_path #(
         dac_mclk <= !dac_mclk;
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = overrun ^ base_less1[0];  // overrun: never by construction (test_rtl_interp)
+    wire unused = overrun ^ base_less1[0] ^ coef_grant ^ ^coef_rdata;  // overrun: never by construction (test_rtl_interp)
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -46,20 +46,28 @@ module i2s_rx (
     // the word that ended at this edge: its channel, its last bit already shifted in
     reg        word_end, word_ch;
     reg [5:0]  word_bits;
+    // decided between edges (they are three cycles apart or more), from flip-flops: LRCLK as it
+    // will be at the edge (lr_s[1] now), the count saturated, the count below 23
+    reg        new_word, full, below23;
+    always @(posedge clk) begin
+        new_word <= lr_s[1] != lr_prev;
+        full     <= nbits == 6'd63;
+        below23  <= nbits < 6'd23;
+    end
     always @(posedge clk) begin
         word_end <= 1'b0;
         if (rise) begin
             if (room)
                 shift <= {shift[22:0], bit_in};
-            if (lr != lr_prev) begin
+            if (new_word) begin
                 word_end  <= 1'b1;
                 word_ch   <= lr_prev;
                 word_bits <= nbits + 6'd1;
                 nbits     <= 6'd0;
                 room      <= 1'b1;
-            end else if (nbits != 6'd63) begin
+            end else if (!full) begin
                 nbits <= nbits + 6'd1;
-                room  <= nbits < 6'd23;
+                room  <= below23;
             end
             lr_prev <= lr;
         end

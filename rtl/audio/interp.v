@@ -26,7 +26,16 @@ module interp (
     // settings, taken at each frame
     input  wire [1:0]  ratio_log2,  // 0: 1x, 1: 2x, 2: 4x, 3: 8x (the rate's limit applied)
     input  wire        nos,
+    input  wire [2:0]  s1_bank,     // the stage-1 bank in force (0: the built-in filter)
+    input  wire [8:0]  s1_taps,     // its taps, 2..256 (a bank other than 0)
     output wire        ready,       // the coefficients are in place
+    // the coefficient store's host port (coef_store.v)
+    input  wire        coef_req,
+    input  wire        coef_we,
+    input  wire [11:0] coef_addr,
+    input  wire [31:0] coef_wdata,
+    output wire        coef_grant,
+    output wire [31:0] coef_rdata,  // the cycle after a granted read
     // input frames
     input  wire        in_valid,    // strobe; in_l and in_r held until the next
     input  wire [23:0] in_l,
@@ -39,16 +48,21 @@ module interp (
     output reg         overrun      // strobe: a frame came before the last one was done
 );
     `include "interp.vh"
-    `include "coef_layout.vh"
+    /* verilator lint_off UNUSEDPARAM */
+    `include "coef_layout.vh"  // the phases (BUILTIN_TAPS is filter_bank's)
+    /* verilator lint_on UNUSEDPARAM */
 
     // ---- phase descriptors: taps - 1, history offset, coefficient address
     localparam [1:0] NOS_STAGE = 2'd3;  // the descriptor index of the unity tap
     localparam integer GAP_WAIT_I = MAC_GAP - 1;  // cycles in S_GAP; S_SETUP is the gap's last
     localparam [1:0]   GAP_WAIT = GAP_WAIT_I[1:0];
-    function automatic [24:0] phase_of(input [1:0] stage, input p);
+    // a loaded bank's phase p: its taps 2k + p from history offset 0, at 256 bank + 128 p
+    reg  [2:0] bank;
+    reg  [6:0] bank_taps0, bank_taps1;  // taps - 1 of each phase
+    function automatic [25:0] phase_of(input [1:0] stage, input p);
         case ({stage, p})
-            3'b00_0: phase_of = PHASE_S1P0;
-            3'b00_1: phase_of = PHASE_S1P1;
+            3'b00_0: phase_of = bank == 3'd0 ? PHASE_S1P0 : {bank_taps0, 7'd0, 1'b0, bank, 8'd0};
+            3'b00_1: phase_of = bank == 3'd0 ? PHASE_S1P1 : {bank_taps1, 7'd0, 1'b0, bank, 8'd128};
             3'b01_0: phase_of = PHASE_S2P0;
             3'b01_1: phase_of = PHASE_S2P1;
             3'b10_0: phase_of = PHASE_S3P0;
@@ -68,7 +82,7 @@ module interp (
     reg [3:0] q;          // {j, ch, p}
     reg [6:0] left;       // taps after this one
     reg [6:0] hp;         // history index of the tap
-    reg [10:0] ca;        // coefficient address of the tap
+    reg [11:0] ca;        // coefficient address of the tap
     reg [1:0] gap;
     reg       first;
     reg       tap_last;   // the tap under way is its pass's last (decided a cycle ahead)
@@ -80,7 +94,7 @@ module interp (
     wire [3:0] q_last  = stage == 2'd0 ? 4'd3 : stage == 2'd1 ? 4'd7 : 4'd15;
     // the next pass's descriptor and newest input, registered: a pass is set up from them after
     // at least a cycle in S_GAP, where stage and q have their new values
-    reg  [24:0] desc;
+    reg  [25:0] desc;
     reg  [6:0]  newest_q;
     // the stage's newest input j: F, 2F + j or 4F + j (rings 2 and 3 are 32 long)
     wire [6:0] newest  = stage == 2'd0 ? frame : stage == 2'd1 ? {frame[5:0], pass_j[0]}
@@ -102,7 +116,11 @@ module interp (
     end
 
     always @(posedge clk)
-        tap_last <= state == S_SETUP ? desc[24:18] == 7'd0 : state == S_TAPS && left == 7'd1;
+        tap_last <= state == S_SETUP ? desc[25:19] == 7'd0 : state == S_TAPS && left == 7'd1;
+    // the coefficient store's port is the engine's while it runs taps (S_TAPS), else the host's
+    reg coef_busy;
+    always @(posedge clk)
+        coef_busy <= !rst && (state == S_SETUP || (state == S_TAPS && !tap_last));
 
     always @(posedge clk) begin
         results_in <= res_stage != stage && state == S_DRAIN;
@@ -123,12 +141,18 @@ module interp (
     // the pass's counters and addresses: no reset (a frame starts them over); each moves on
     // a state and one flag, so that no enable waits on a chain of decisions
     wire frame_starts = state == S_IDLE && start;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [8:0] s1_taps_less1 = s1_taps - 9'd1, s1_taps_less2 = s1_taps - 9'd2;  // 1..255, 0..254
+    /* verilator lint_on UNUSEDSIGNAL */
     wire stage_done   = state == S_DRAIN && results_in;
     always @(posedge clk) begin
         if (frame_starts) begin
             frame      <= frame + 7'd1;
             last_stage <= ratio_log2 == 2'd0 ? 2'd0 : ratio_log2 - 2'd1;
             unity      <= nos || ratio_log2 == 2'd0;
+            bank       <= s1_bank;
+            bank_taps0 <= s1_taps_less1[7:1];  // ceil(N / 2) - 1
+            bank_taps1 <= s1_taps_less2[7:1];  // floor(N / 2) - 1
         end
         if (frame_starts)
             stage <= 2'd0;
@@ -139,13 +163,13 @@ module interp (
         else if (state == S_TAPS && tap_last)
             q <= q + 4'd1;
         if (state == S_SETUP) begin
-            left <= desc[24:18];
-            hp   <= newest_q - desc[17:11];
-            ca   <= desc[10:0];
+            left <= desc[25:19];
+            hp   <= newest_q - desc[18:12];
+            ca   <= desc[11:0];
         end else begin
             left <= left - 7'd1;
             hp   <= hp - 7'd1;
-            ca   <= ca + 11'd1;
+            ca   <= ca + 12'd1;
         end
         if (state == S_TAPS)
             gap <= GAP_WAIT;  // the setup cycle is the gap's last
@@ -176,12 +200,19 @@ module interp (
 
     wire [31:0] coef;
     coef_store u_coef (
-        .clk        (clk),
-        .rst        (rst),
-        .ready      (ready),
-        .rd_addr    (ca),
-        .rd_data    (coef)
+        .clk         (clk),
+        .rst         (rst),
+        .ready       (ready),
+        .engine_busy (coef_busy),
+        .rd_addr     (ca),
+        .rd_data     (coef),
+        .host_req    (coef_req),
+        .host_we     (coef_we),
+        .host_addr   (coef_addr),
+        .host_wdata  (coef_wdata),
+        .host_grant  (coef_grant)
     );
+    assign coef_rdata = coef;
 
     mac_lane u_mac (
         .clk        (clk),

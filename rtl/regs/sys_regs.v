@@ -183,13 +183,13 @@ module sys_regs #(
                 end
                 E_INC_R: estate <= E_INC_C;
                 E_INC_C: begin
-                    // counters saturate at 0xFFFF; the uptime wraps its low half into the high
-                    wd[15:0] <= !inc_uptime && &rq[15:0] ? rq[15:0] : inc_lo;
-                    carry    <= &rq[15:0];
+                    carry    <= &rq[15:0];  // registered: it steers the next cycle's words
                     waddr    <= inc_a;
                     estate   <= E_INC_H;
                 end
                 E_INC_H: begin
+                    // counters saturate at 0xFFFF; the uptime wraps its low half into the high
+                    wd[15:0]  <= !inc_uptime && carry ? rq[15:0] : inc_lo;
                     wd[31:16] <= inc_uptime ? inc_hi : 16'd0;
                     estate    <= E_INC_W;
                 end
