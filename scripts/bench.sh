@@ -57,6 +57,24 @@ awk 'BEGIN {
     json "engine.mac_slots_${x}x" "$pct" % "$taps taps of $period cycles a frame at the highest input rate for ${x}x (1 tap a cycle, 3 DSPs)"
 done
 json engine.taps_stage1 203 taps "default halfband (102 multiplies + centre a phase pair)"
+# The stage-1 designer: each type at its defaults for 48 kHz, measured from its quantized taps;
+# and the longest loaded bank each input rate's schedule takes (test_rtl_interp's runs)
+for t in linear minimum apodizing nos; do
+    "$build/balctl" --json filter design --type "$t" --out "$out/filter-$t.txt" >"$out/filter-$t.json"
+    sed 's/.*"taps":\([0-9]*\).*"ripple_db":\([-0-9.]*\).*"stopband_db":\([-0-9.]*\).*"gain_half_rate_db":\([-0-9.]*\).*"delay_samples":\([-0-9.]*\).*/\1 \2 \3 \4 \5/' \
+        "$out/filter-$t.json" | while read -r taps rip stop half delay; do
+        json "filter.${t}.taps" "$taps" taps "balctl filter design --type $t, its defaults"
+        json "filter.${t}.ripple_db" "$rip" dB "+- passband ripple of the quantized design"
+        json "filter.${t}.stopband_db" "$stop" dB "worst stopband attenuation to fs (the 2x output's Nyquist)"
+        json "filter.${t}.gain_at_half_fs_db" "$half" dB "level at fs/2 (apodizing: far below -6 dB)"
+        json "filter.${t}.delay_samples" "$delay" samples "group delay at 1 kHz, input samples"
+    done
+done
+sed -n 's/^MEASURE engine \([0-9]*\)x, bank 3 with \([0-9]*\) taps, a frame every \([0-9]*\) cycles: .* busy \([0-9]*\) cycles.*/\1 \2 \3 \4/p' \
+    "$out/rtl_interp.txt" | while read -r x taps period busy; do
+    json "engine.bank_${taps}_taps_${x}x_busy" "$busy" cycles "a loaded stage-1 bank of $taps taps at ${x}x: cycles of $period a frame"
+done
+
 json engine.taps_stage2 43 taps "fixed halfband"
 json engine.taps_stage3 27 taps "fixed halfband"
 "$build/tests/test_rtl_audio" >"$out/rtl_audio.txt" 2>&1 || true
