@@ -41,35 +41,16 @@ void bal_fir_defaults(enum bal_fir_type t, double rate_hz, struct bal_fir_spec *
     s->stopband_hz = (t == BAL_FIR_APODIZING ? 0.50 : t == BAL_FIR_MINIMUM ? 0.56 : 0.5465) * rate_hz;
 }
 
-/* ---- Kaiser-windowed sinc at the 2x rate */
-static double bessel_i0(double x)
-{
-    double sum = 1.0, term = 1.0;
-    for (int k = 1; k < 500 && term > 1e-21 * sum; k++) {
-        term *= (x / (2.0 * k)) * (x / (2.0 * k));
-        sum += term;
-    }
-    return sum;
-}
-
-static double kaiser_beta(double atten_db)
-{
-    if (atten_db > 50.0)
-        return 0.1102 * (atten_db - 8.7);
-    if (atten_db >= 21.0)
-        return 0.5842 * pow(atten_db - 21.0, 0.4) + 0.07886 * (atten_db - 21.0);
-    return 0.0;
-}
-
+/* ---- Kaiser-windowed sinc at the 2x rate (the window as sim/interp.c's halfbands take it) */
 /* h[0..n-1], the interpolator's gain of 2 */
 static void kaiser_lowpass(double *h, int n, double cutoff_hz, double rate_hz, double atten_db)
 {
     double fc = cutoff_hz / (2.0 * rate_hz); /* cycles per output sample */
-    double m = (n - 1) / 2.0, beta = kaiser_beta(atten_db), i0b = bessel_i0(beta), sum = 0.0;
+    double m = (n - 1) / 2.0, beta = ip_kaiser_beta(atten_db), i0b = ip_bessel_i0(beta), sum = 0.0;
     for (int i = 0; i < n; i++) {
         double x = i - m, r = m > 0 ? x / m : 0.0;
         double sinc = x == 0.0 ? 2.0 * fc : sin(2.0 * M_PI * fc * x) / (M_PI * x);
-        h[i] = sinc * bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / i0b;
+        h[i] = sinc * ip_bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / i0b;
         sum += h[i];
     }
     for (int i = 0; i < n; i++)

@@ -45,7 +45,7 @@ int32_t ip_mac_pass(const int32_t *d, const int32_t *c, int n)
 }
 
 /* ---- filters */
-static double bessel_i0(double x)
+double ip_bessel_i0(double x)
 {
     double sum = 1.0, term = 1.0;
     for (int k = 1; k < 200 && term > 1e-21 * sum; k++) {
@@ -55,7 +55,7 @@ static double bessel_i0(double x)
     return sum;
 }
 
-static double kaiser_beta(double atten_db)
+double ip_kaiser_beta(double atten_db)
 {
     if (atten_db > 50.0)
         return 0.1102 * (atten_db - 8.7);
@@ -67,14 +67,14 @@ static double kaiser_beta(double atten_db)
 void ip_design_halfband(struct ip_fir *f, int taps, double atten_db, const char *name)
 {
     int c = (taps - 1) / 2;
-    double beta = kaiser_beta(atten_db), i0b = bessel_i0(beta), h[IP_TAPS_MAX], sum = 0.0;
+    double beta = ip_kaiser_beta(atten_db), i0b = ip_bessel_i0(beta), h[IP_TAPS_MAX], sum = 0.0;
     memset(f, 0, sizeof *f);
     f->taps = taps;
     snprintf(f->name, sizeof f->name, "%s", name);
     for (int i = 0; i < taps; i++) {
         int m = i - c;
         double r = 2.0 * i / (taps - 1) - 1.0;
-        double w = bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / i0b;
+        double w = ip_bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / i0b;
         h[i] = (m % 2 != 0) ? sin(M_PI * m / 2.0) / (M_PI * m / 2.0) * w : 0.0;
         sum += h[i];
     }

@@ -63,6 +63,11 @@ struct ip_fir {
     char name[16];
 };
 
+/* The zeroth-order modified Bessel function, and Kaiser's beta for a stopband attenuation (the
+ * window's shape; the host's designer uses them too) */
+double ip_bessel_i0(double x);
+double ip_kaiser_beta(double atten_db);
+
 /* A Kaiser-windowed halfband interpolator of `taps` taps (taps = 4k + 3), stopband
  * attenuation atten_db: odd-offset taps normalized to a DC gain of exactly 1 after quantizing,
  * even-offset taps zero, the centre 1.0. */

@@ -26,34 +26,36 @@ struct phase {
 
 static int32_t rom[ROM_WORDS];
 
+/* A stage's phase p: its first and last non-zero taps (k, of taps 2k + p) */
+static void nonzero_span(const struct ip_fir *f, int p, int *first, int *last)
+{
+    *first = *last = -1;
+    for (int k = 0; 2 * k + p < f->taps; k++)
+        if (f->coef[2 * k + p] != 0) {
+            if (*first < 0)
+                *first = k;
+            *last = k;
+        }
+}
+
 /* Stores a stage's phase p whole at ROM word `at` (bank 0: as far as the ROM area goes, the
  * copy zeros the rest); the descriptor runs from its first to its last non-zero tap. */
 static struct phase place_whole(const struct ip_fir *f, int p, int at, int room)
 {
-    int first = -1, last = -1;
-    for (int k = 0; 2 * k + p < f->taps; k++)
-        if (f->coef[2 * k + p] != 0) {
-            if (first < 0)
-                first = k;
-            last = k;
-            if (k < room)
-                rom[at + k] = f->coef[2 * k + p];
-            else
-                return (struct phase){0, 0, 0}; /* a non-zero tap beyond the ROM area */
-        }
+    int first, last;
+    nonzero_span(f, p, &first, &last);
+    if (last >= room)
+        return (struct phase){0, 0, 0}; /* a non-zero tap beyond the ROM area */
+    for (int k = 0; k <= last; k++)
+        rom[at + k] = f->coef[2 * k + p];
     return (struct phase){last - first + 1, first, at + first};
 }
 
 /* Stores a stage's phase p from its first to its last non-zero tap at ROM word `at`. */
 static struct phase place(const struct ip_fir *f, int p, int at)
 {
-    int first = -1, last = -1;
-    for (int k = 0; 2 * k + p < f->taps; k++)
-        if (f->coef[2 * k + p] != 0) {
-            if (first < 0)
-                first = k;
-            last = k;
-        }
+    int first, last;
+    nonzero_span(f, p, &first, &last);
     struct phase ph = {last - first + 1, first, at < FIXED_ROM ? at : FIXED_ADDR + at - FIXED_ROM};
     for (int k = first; k <= last; k++)
         rom[at + k - first] = f->coef[2 * k + p];

@@ -49,7 +49,7 @@ module interp (
 );
     `include "interp.vh"
     /* verilator lint_off UNUSEDPARAM */
-    `include "coef_layout.vh"  // the phases (BUILTIN_TAPS is filter_bank's)
+    `include "coef_layout.vh"  // the phases (BUILTIN_TAPS, bank 0's length, is for the banks' registers)
     /* verilator lint_on UNUSEDPARAM */
 
     // ---- phase descriptors: taps - 1, history offset, coefficient address
