@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fir_design.h"
 #include "proto.h"
 #include "simhost.h"
 
@@ -20,13 +21,14 @@ static void emit(const char *name, double value, const char *unit, const char *c
            unit, compare);
 }
 
-/* One request through the simulated UART: wire bytes both ways and simulated microseconds
- * from the first bit out to the last bit back. */
-static void measure(struct simhost *h, const char *name, uint8_t op, uint16_t addr, uint16_t count)
+/* One request through the simulated UART (its data words, or zeros): wire bytes both ways and
+ * simulated microseconds from the first bit out to the last bit back. */
+static void exchange(struct simhost *h, uint8_t op, uint16_t addr, uint16_t count, const uint32_t *words,
+                     size_t *bytes, double *us)
 {
-    static uint32_t data[BAL_MAX_WORDS];
+    static uint32_t zeros[BAL_MAX_WORDS];
     static uint8_t frame[BAL_FRAME_MAX], wire[BAL_WIRE_MAX], reply[65536];
-    struct bal_request rq = {1, op, addr, count, data};
+    struct bal_request rq = {1, op, addr, count, words ? words : zeros};
     size_t wn = bal_slip_encode(frame, bal_build_request(&rq, frame), wire);
     size_t want = 8 + 2 + (op == BAL_OP_READ ? 4u * count : 0);
     uint64_t c0 = bm_cycles(h->model);
@@ -34,11 +36,57 @@ static void measure(struct simhost *h, const char *name, uint8_t op, uint16_t ad
     simhost_run_until_rx(h, want, 10000000);
     while (!simhost_lines_idle(h))
         simhost_run(h, 16);
-    double us = (double)(bm_cycles(h->model) - c0) / bm_sysclk_hz() * 1e6;
-    size_t got = simhost_take(h, reply, sizeof reply);
+    *us = (double)(bm_cycles(h->model) - c0) / bm_sysclk_hz() * 1e6;
+    *bytes = wn + simhost_take(h, reply, sizeof reply);
+}
+
+/* The wire's part of a stage-1 bank upload as balctl makes it (host/filter_dev.c): the taps in
+ * 64-word writes, name and check word, the taps read back in 64-word reads, the commit; made
+ * against SCRATCH_RAM, which stands in for the bank window (the same frames), with a default
+ * 255-tap linear design as the data (its bytes are what SLIP escapes). */
+static void measure_upload(struct simhost *h)
+{
+    struct bal_fir_spec spec;
+    struct bal_filter f;
+    char err[200];
+    bal_fir_defaults(BAL_FIR_LINEAR, 48000, &spec);
+    if (!bal_fir_design(&spec, &f, err, sizeof err))
+        return;
+    size_t total = 0, b;
+    double us_all = 0, us;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < f.taps; i += 64) {
+            uint16_t n = (uint16_t)(f.taps - i < 64 ? f.taps - i : 64);
+            exchange(h, pass ? BAL_OP_READ : BAL_OP_WRITE, (uint16_t)(BAL_BLK_SCRATCH_RAM_BASE + i), n,
+                     pass ? NULL : (const uint32_t *)&f.coef[i], &b, &us);
+            total += b;
+            us_all += us;
+            if (!pass && i + 64 >= f.taps) { /* then the name and check word */
+                uint32_t info[3] = {0x656E696C, 0x72, bal_filter_check_word(&f)}; /* "linear" */
+                exchange(h, BAL_OP_WRITE, (uint16_t)(BAL_BLK_SCRATCH_RAM_BASE + 253), 3, info, &b, &us);
+                total += b;
+                us_all += us;
+            }
+        }
+    uint32_t commit = 255u << 8 | 1u;
+    exchange(h, BAL_OP_WRITE, BAL_REG_SCRATCH, 1, &commit, &b, &us);
+    total += b;
+    us_all += us;
+    emit("link.bank_upload_255.wire_bytes", (double)total, "bytes",
+         "a 255-tap bank: writes, name and check, read-back, commit (as balctl filter load sends them)");
+    emit("link.bank_upload_255.sim_time", us_all / 1000.0, "ms",
+         "the same on the wire at 3 Mbaud; the device's switch (about 17 ms at 48 kHz) comes after");
+}
+
+/* One request, reported under name */
+static void measure(struct simhost *h, const char *name, uint8_t op, uint16_t addr, uint16_t count)
+{
+    size_t bytes;
+    double us;
+    exchange(h, op, addr, count, NULL, &bytes, &us);
     char n[96];
     snprintf(n, sizeof n, "link.%s.wire_bytes", name);
-    emit(n, (double)(wn + got), "bytes", "request + reply on the UART");
+    emit(n, (double)bytes, "bytes", "request + reply on the UART");
     snprintf(n, sizeof n, "link.%s.sim_time", name);
     emit(n, us, "us", "3 Mbaud, 10 bits per byte");
 }
@@ -110,6 +158,7 @@ int main(void)
     measure(h, "read1", BAL_OP_READ, BAL_REG_SCRATCH, 1);
     measure(h, "write256", BAL_OP_WRITE, BAL_BLK_SCRATCH_RAM_BASE, 256);
     measure(h, "read256", BAL_OP_READ, BAL_BLK_SCRATCH_RAM_BASE, 256);
+    measure_upload(h);
     simhost_free(h);
     emit("link.baud_tolerance_fast", baud_tolerance(+1), "%",
          "host UART fast by up to this, 100 round trips all right (docs say 4)");
