@@ -351,7 +351,7 @@ bool bal_filter_load_file(const char *path, struct bal_filter *f, char *err, siz
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return false;
     }
-    static struct raw_taps r;
+    struct raw_taps r; /* about 3 KB */
     bool wav = is_riff(fp), ok;
     if (wav) {
         fclose(fp);
