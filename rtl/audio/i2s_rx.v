@@ -45,14 +45,17 @@ module i2s_rx (
     reg [23:0] shift;
     // the word that ended at this edge: its channel, its last bit already shifted in
     reg        word_end, word_ch;
-    reg [5:0]  word_bits;
+    reg [1:0]  code;       // its width: 1: 16 bits, 2: 24, 3: 32, 0: any other
     // decided between edges (they are three cycles apart or more), from flip-flops: LRCLK as it
-    // will be at the edge (lr_s[1] now), the count saturated, the count below 23
+    // will be at the edge (lr_s[1] now), the count saturated, the count below 23, and the
+    // width code of a word that would end with the next bit
     reg        new_word, full, below23;
+    reg [1:0]  code_next;
     always @(posedge clk) begin
-        new_word <= lr_s[1] != lr_prev;
-        full     <= nbits == 6'd63;
-        below23  <= nbits < 6'd23;
+        new_word  <= lr_s[1] != lr_prev;
+        full      <= nbits == 6'd63;
+        below23   <= nbits < 6'd23;
+        code_next <= nbits == 6'd15 ? 2'd1 : nbits == 6'd23 ? 2'd2 : nbits == 6'd31 ? 2'd3 : 2'd0;
     end
     always @(posedge clk) begin
         word_end <= 1'b0;
@@ -62,7 +65,7 @@ module i2s_rx (
             if (new_word) begin
                 word_end  <= 1'b1;
                 word_ch   <= lr_prev;
-                word_bits <= nbits + 6'd1;
+                code      <= code_next;
                 nbits     <= 6'd0;
                 room      <= 1'b1;
             end else if (!full) begin
@@ -81,9 +84,6 @@ module i2s_rx (
     // ---- the word's sample: a 16-bit word has 16 bits in the shift register, left-aligned here.
     // The shift register is not touched again before the next rising edge, three cycles or
     // more after word_end.
-    wire [1:0] code = word_bits == 6'd16 ? 2'd1 :
-                      word_bits == 6'd24 ? 2'd2 :
-                      word_bits == 6'd32 ? 2'd3 : 2'd0;
     assign sample = code == 2'd1 ? {shift[15:0], 8'd0} : shift;
 
     reg       have_left;  // the left word of this frame was good

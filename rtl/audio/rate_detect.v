@@ -29,19 +29,20 @@ module rate_detect #(
     localparam [3:0] NB = 4'd13;  // bounds: twelve, then LOST
 
     /* verilator lint_off UNUSEDSIGNAL */
-    function automatic [W-1:0] bound(input [3:0] k);
+    // bound k less one (each arm a constant: no subtractor behind the multiplexer)
+    function automatic [W-1:0] bound_less1(input [3:0] k);
         integer b;
         begin
             case (k)
-                4'd0:  b = lo(192000);  4'd1:  b = hi(192000);
-                4'd2:  b = lo(176400);  4'd3:  b = hi(176400);
-                4'd4:  b = lo(96000);   4'd5:  b = hi(96000);
-                4'd6:  b = lo(88200);   4'd7:  b = hi(88200);
-                4'd8:  b = lo(48000);   4'd9:  b = hi(48000);
-                4'd10: b = lo(44100);   4'd11: b = hi(44100);
-                default: b = LOST;
+                4'd0:  b = lo(192000) - 1;  4'd1:  b = hi(192000) - 1;
+                4'd2:  b = lo(176400) - 1;  4'd3:  b = hi(176400) - 1;
+                4'd4:  b = lo(96000) - 1;   4'd5:  b = hi(96000) - 1;
+                4'd6:  b = lo(88200) - 1;   4'd7:  b = hi(88200) - 1;
+                4'd8:  b = lo(48000) - 1;   4'd9:  b = hi(48000) - 1;
+                4'd10: b = lo(44100) - 1;   4'd11: b = hi(44100) - 1;
+                default: b = LOST - 1;
             endcase
-            bound = b[W-1:0];
+            bound_less1 = b[W-1:0];
         end
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
@@ -49,18 +50,20 @@ module rate_detect #(
     // count: cycles since the last frame, from 1; passed: bounds below the count
     reg [W-1:0] count;
     reg [3:0]   passed;
-    reg [W-1:0] next_bound;
+    reg [W-1:0] before_bound;  // the next bound less one
+    reg         at_bound;      // count == the next bound: decided a cycle ahead (they are far apart)
     wire        lost = passed == NB;
     always @(posedge clk) begin
+        at_bound <= !(rst || frame) && count == before_bound;
         if (rst || frame) begin
-            count      <= {{(W - 1){1'b0}}, 1'b1};
-            passed     <= 4'd0;
-            next_bound <= bound(4'd0);
+            count        <= {{(W - 1){1'b0}}, 1'b1};
+            passed       <= 4'd0;
+            before_bound <= bound_less1(4'd0);
         end else if (!lost) begin
             count <= count + 1'b1;
-            if (count == next_bound) begin
-                passed     <= passed + 4'd1;
-                next_bound <= bound(passed + 4'd1);
+            if (at_bound) begin
+                passed       <= passed + 4'd1;
+                before_bound <= bound_less1(passed + 4'd1);
             end
         end
     end
@@ -82,17 +85,25 @@ module rate_detect #(
         endcase
     end
 
-    reg [2:0] last;
+    // the frame's rate against the last, compared a cycle before the lock logic takes it
+    reg [2:0] last, seen_q;
+    reg       same, frame_qq, lost_q;
     reg [1:0] run;  // frames of the same rate after the first, up to 3
     always @(posedge clk) begin
-        if (rst || lost) begin
+        frame_qq <= frame_q && !rst;
+        lost_q   <= lost;
+        if (frame_q) begin
+            seen_q <= seen;
+            same   <= seen != 3'd0 && seen == last;
+        end
+        if (rst || lost_q) begin
             locked <= 1'b0;
             rate   <= 3'd0;
             last   <= 3'd0;
             run    <= 2'd0;
-        end else if (frame_q) begin
-            last <= seen;
-            if (seen == 3'd0 || seen != last) begin
+        end else if (frame_qq) begin
+            last <= seen_q;
+            if (!same) begin
                 locked <= 1'b0;
                 rate   <= 3'd0;
                 run    <= 2'd0;
@@ -100,7 +111,7 @@ module rate_detect #(
                 run <= run + 2'd1;
             end else begin
                 locked <= 1'b1;
-                rate   <= seen;
+                rate   <= seen_q;
             end
         end
     end

@@ -1,14 +1,17 @@
 // Test tone: a sine from a 32-bit phase accumulator and a bit-serial CORDIC (rotation mode).
-// Bit-serial, the three 32-bit words x, y, z turn through one-bit adders, and each shifted
-// operand (x >> i, y >> i) is one tap of a 32-way multiplexer: a CORDIC of 26 iterations in
-// about 900 cycles and a few dozen cells, ready well within a 48 kHz frame (1024 cycles).
+// Bit-serial, the three 32-bit words x, y, z turn through one-bit adders, a bit a cycle; they
+// are kept in two small block RAMs rather than flip-flops (one read at each word's bit 0, the
+// other at the shifted operand's bit), so the CORDIC of 26 iterations takes about 900 cycles,
+// within a 48 kHz frame (1024 cycles), in about a hundred and seventy cells.
 //
-// On start: the phase is taken and advanced by inc; x gets the level's amplitude over the
-// CORDIC gain (a block-RAM table, one word per 0.5 dB), y zero, z the phase. A first pass folds
-// z into [-pi/2, pi/2] (2^31 - z where its top bits are 01 or 10: sin is the same there); then
-// each iteration i: x -= d (y >> i), y += d (x >> i), z -= d atan(2^-i), d the sign of z (atan
-// bits from a second table). y ends as A sin(phase) with 30 fraction bits; the sample is its
-// bits 30..7. sim/tonemodel.c is the bit-exact model; tools/tonegen writes both tables.
+// On start the level is taken. A first pass of 32 steps loads the words a bit a step: z takes
+// the phase folded into [-pi/2, pi/2] (2^31 - phase where its top bits are 01 or 10: sin is the
+// same there), x the level's amplitude over the CORDIC gain (a block-RAM table, 32 bits per
+// 0.5 dB), y zeros; the phase then advances by inc. Each iteration i: x -= d (y >> i),
+// y += d (x >> i), z -= d atan(2^-i), d the sign of z (atan bits from a second table). y ends
+// as A sin(phase) with 30 fraction bits; the sample is its bits 30..7, taken as the last
+// iteration makes them and held until the next. sim/tonemodel.c is the bit-exact model;
+// tools/tonegen writes both tables.
 `default_nettype none
 
 module tone (
@@ -17,22 +20,27 @@ module tone (
     input  wire        start,   // strobe: make the next sample (at least 900 cycles apart)
     input  wire [31:0] inc,     // phase step per sample
     input  wire [7:0]  atten,   // 0.5 dB steps below full scale
-    output wire [23:0] sample   // valid from the end of one computation to the next start
+    output wire [23:0] sample   // held from the end of one computation to the next one's
 );
     localparam integer ITERS = 26;
     localparam [31:0]  LAST32 = ITERS - 1;
     localparam [4:0]   LAST_ITER = LAST32[4:0];
 
-    // ---- tables: x0 per attenuation (two block RAMs), atan(2^-i) bit k at {i, k} (one; its
-    // upper half unused, so that synthesis takes a block RAM rather than ~140 LUTs for it)
-    reg [31:0] x0_rom [0:255];
+    // ---- tables: x0 per attenuation, four bits a word at {atten, bit / 4} (two block RAMs:
+    // x takes it a bit a step while z folds); atan(2^-i) bit k at {i, k} (one; its upper half
+    // unused, so that synthesis takes a block RAM rather than ~140 LUTs for it)
+    reg [3:0]  x0_rom [0:2047];
     reg        atan_rom [0:2047];
     `include "tone_rom.vh"
-    reg [31:0] x0_q;
+    reg [7:0]  atten_q;    // the level, taken at start: x loads from one table row
+    reg [3:0]  x0_q;
     reg        atan_q;
     wire [9:0] atan_next;  // the bit for the next step: the table's read is registered
+    wire [2:0] x0_next;    // and x0's four bits
     always @(posedge clk) begin
-        x0_q   <= x0_rom[atten];
+        if (start)
+            atten_q <= atten;
+        x0_q   <= x0_rom[{atten_q, x0_next}];
         atan_q <= atan_rom[{1'b0, atan_next}];
     end
 
@@ -41,7 +49,7 @@ module tone (
     reg        busy, folding, rotating;  // rotating: an iteration step (busy, not folding)
     reg        fold_step;                // busy and folding, in one flip-flop
     reg [4:0]  k, iter;      // bit step, iteration
-    reg [4:0]  iter_p1, iter_p2, lim;  // iter + 1, iter + 2, 31 - iter, kept beside it
+    reg [4:0]  iter_p1, iter_p2, iter_p3, lim;  // iter + 1, + 2, + 3, 31 - iter, kept beside it
     reg        first;        // the cycle after start: words load
     reg        last_k;       // k == 31, registered a cycle ahead
     reg        next_iter;    // and an iteration ends (the counters below move on it alone)
@@ -53,7 +61,7 @@ module tone (
         final_iter <= rotating && iter == LAST_ITER;
         if (rst)
             phase <= 32'd0;
-        else if (start)
+        else if (fold_step && last_k)  // z has taken it
             phase <= phase + inc;
         if (rst) begin
             busy      <= 1'b0;
@@ -74,96 +82,122 @@ module tone (
             end
         end
         if (first)
-            {iter, iter_p1, iter_p2, lim} <= {5'd0, 5'd1, 5'd2, 5'd31};
+            {iter, iter_p1, iter_p2, iter_p3, lim} <= {5'd0, 5'd1, 5'd2, 5'd3, 5'd31};
         else if (next_iter)
-            {iter, iter_p1, iter_p2, lim} <= {iter_p1, iter_p2, iter_p2 + 5'd1, lim - 5'd1};
+            {iter, iter_p1, iter_p2, iter_p3, lim} <= {iter_p1, iter_p2, iter_p3, iter_p3 + 5'd1, lim - 5'd1};
     end
     assign atan_next = {last_k && !folding ? iter_p1 : iter, k + 5'd1};
+    // the load's bit counter, a step ahead of k through the fold: phase and x0 are read at it
+    reg  [4:0] ld;
+    always @(posedge clk)
+        ld <= start ? 5'd0 : ld + 5'd1;
+    assign x0_next = ld[4:2];
 
-    // ---- the words, turning right: position 0 holds bit k of the old word, new bits enter
-    // at the top. Bit k + i of the old word is at position i while k + i < 32; a cycle earlier
-    // it is at i + 1, where a registered tap takes it (the 32-way multiplexer is then off the
-    // adders' path). Past bit 31 the operand is the old sign.
-    reg [31:0] x, y, z;
+    // ---- the words: x, y and z turn right a bit a step, each a 32-bit ring in block RAM
+    // rather than in flip-flops. Position p of a word at step-time t is at address (t + p) mod 32
+    // (t is ld, which counts every cycle); the bit leaving position 0 is replaced at the same
+    // address by the new bit, which enters at position 31. Two copies take every write: one is
+    // read at position 0 (the word's own bit), the other at position i (the shifted operand,
+    // x >> i, y >> i). Reads are made two steps ahead, through the RAM's register and one in
+    // fabric, so no RAM output is on the adders' path; what is read was written at least 30
+    // steps before. Past bit 31 the operand is the old sign. While z folds, x takes x0 and y
+    // zeros, a bit a step.
+    (* ram_style = "block" *) reg [2:0] ring_own [0:31];  // {z, y, x}
+    (* ram_style = "block" *) reg [1:0] ring_op  [0:31];   // {y, x}
+    reg  [2:0] own_ram;              // the RAMs' registered reads
+    reg  [1:0] op_ram;
+    reg  [4:0] ra_own, ra_op;        // their addresses
+    reg  [4:0] ld_p1;                // ld + 1
+    reg        x0b, y0b, z0b;        // bit 0 of each word this step
+    reg        xs_q, ys_q;           // bit i of x and y this step
+    reg        x_top, y_top;         // the bit last entered: bit 31 at an iteration's step 0
     reg        x_sign, y_sign;       // old signs, for the shifted operands' extension
     reg        d_plus;               // z >= 0: rotate positively
     reg        cx, cy, cz;           // the serial adders' carries
     reg        seen;                 // fold: a 1 has passed (negation inverts after it)
     reg        fold;                 // this phase needs folding
-    // what the next cycle needs, registered now
-    // where the next cycle's operand bits are now: one copy for each word's multiplexer, each
-    // placed by its own (they would be merged otherwise)
-    (* keep *) reg [4:0] tap;
-    (* keep *) reg [4:0] tap_y;
     reg        step0, beyond;        // this cycle: bit 0; past the old word's top
-    reg        xs_q, ys_q;
+    wire       shift = fold_step || rotating;
+    wire       x_in, y_in, z_in;
+    reg  [4:0] tap;
+    // the operand read two cycles on serves the step two after it: within iteration i it is
+    // at position i + 2 then, from step 30 (the next iteration's operands, in the new word)
+    // i + 3; the first iteration's steps 0 to 3 read x0's bits 0 to 3 there too
+    always @(posedge clk)
+        tap <= !folding && k[4:2] == 3'b111 ? iter_p3 : iter_p2;
     always @(posedge clk) begin
+        ld_p1  <= start ? 5'd1 : ld_p1 + 5'd1;
+        ra_own <= start ? 5'd2 : ra_own + 5'd1;  // ld two steps on
+        ra_op  <= ld_p1 + tap;
+        if (shift) begin
+            ring_own[ld] <= {z_in, y_in, x_in};
+            ring_op[ld]  <= {y_in, x_in};
+        end
+        own_ram <= ring_own[ra_own];
+        op_ram  <= ring_op[ra_op];
+        {z0b, y0b, x0b} <= own_ram;
+        {ys_q, xs_q}    <= op_ram;
         step0  <= first || (busy && last_k);
         // k + 1 + i > 31 within this iteration
         beyond <= rotating && !last_k && k >= lim;
-        // next cycle's tap: i + 1 within an iteration, i + 2 from its step 30 (then the new
-        // word's bit i + 1 is one place up at step 31), 0 while folding (x stands still), 1
-        // for the first iteration's step 0
-        tap    <= folding ? (last_k ? 5'd1 : 5'd0) : k[4:1] == 4'b1111 ? iter_p2 : iter_p1;
-        tap_y  <= folding ? (last_k ? 5'd1 : 5'd0) : k[4:1] == 4'b1111 ? iter_p2 : iter_p1;
-        xs_q   <= x[tap];
-        ys_q   <= y[tap_y];
     end
     wire       xs = beyond ? x_sign : xs_q;
     wire       ys = beyond ? y_sign : ys_q;
-    reg        z31_n;  // !z[31], a copy of its own beside the logic (z is a long shift register)
+    reg        z31_n;  // !z[31]: the bit last entered, inverted
     wire       dp = step0 ? z31_n : d_plus;
     // x - d ys, y + d xs, z - d atan: subtraction as the inverted operand plus a carry in
-    wire       xo = x[0] ^ (ys ^ dp);
-    wire       yo = y[0] ^ (xs ^ !dp);
+    wire       xo = x0b ^ (ys ^ dp);
+    wire       yo = y0b ^ (xs ^ !dp);
     // z's new bit: at step 0 the direction cancels out of it (the carry in is dp itself), so
     // the sign just made does not loop back through it
-    wire       z_new = step0 ? z[0] ^ atan_q : z[0] ^ atan_q ^ d_plus ^ cz;
+    wire       z_new = step0 ? z0b ^ atan_q : z0b ^ atan_q ^ d_plus ^ cz;
     wire       cin_x = step0 ? dp : cx, cin_y = step0 ? !dp : cy, cin_z = step0 ? dp : cz;
-    // z = 2^31 - z while folding: negate (bits pass up to the first 1, inverted after), flip bit 31
-    wire       z_fold = (fold ? z[0] ^ (!step0 && seen) : z[0]) ^ (fold && last_k);
+    reg        ph_q;  // the phase's bit k, read a step ahead: z takes the phase while it folds
     always @(posedge clk)
-        if (start) begin
-            z     <= phase;  // the phase of this sample; it advances as z takes it
-            z31_n <= !phase[31];
-        end else if (fold_step) begin
-            z     <= {z_fold, z[31:1]};
-            z31_n <= !z_fold;
-        end else if (rotating) begin
-            z     <= {z_new, z[31:1]};
-            z31_n <= !z_new;
-        end
+        ph_q <= phase[ld];
+    // z = 2^31 - z while folding: negate (bits pass up to the first 1, inverted after), flip bit 31
+    wire       z_fold = (fold ? ph_q ^ (!step0 && seen) : ph_q) ^ (fold && last_k);
+    assign x_in = fold_step ? x0_q[k[1:0]] : xo ^ cin_x;  // x0's bit k: all of x0 after the fold
+    assign y_in = !fold_step && (yo ^ cin_y);
+    assign z_in = fold_step ? z_fold : z_new;
 
     always @(posedge clk) begin
-        if (first) begin
-            x    <= x0_q;
-            fold <= z[31] ^ z[30];
+        if (first)
+            fold <= phase[31] ^ phase[30];
+        if (shift) begin
+            x_top <= x_in;
+            y_top <= y_in;
+            z31_n <= !z_in;
         end
         if (fold_step)
-            seen <= (!step0 && seen) | z[0];
+            seen <= (!step0 && seen) | ph_q;
         if (rotating) begin
             if (step0) begin
-                x_sign <= x[31];
-                y_sign <= y[31];
-                d_plus <= !z[31];
+                x_sign <= x_top;
+                y_sign <= y_top;
+                d_plus <= z31_n;
             end
-            x  <= {xo ^ cin_x, x[31:1]};
-            cx <= majority(x[0], ys ^ dp, cin_x);
-            cy <= majority(y[0], xs ^ !dp, cin_y);
-            cz <= majority(z[0], atan_q ^ dp, cin_z);
+            cx <= majority(x0b, ys ^ dp, cin_x);
+            cy <= majority(y0b, xs ^ !dp, cin_y);
+            cz <= majority(z0b, atan_q ^ dp, cin_z);
         end
     end
 
-    // y: zero after reset (silence until the first sample) and at each load
-    always @(posedge clk)
-        if (rst || first)
-            y <= 32'd0;
-        else if (rotating)
-            y <= {yo ^ cin_y, y[31:1]};
+    // the sample: y's bits 7..30 as the last iteration makes them; zero after reset (silence
+    // until the first sample), held from then to the next one's
+    reg [23:0] out;
+    reg        take_out;  // steps 7..30 of the last iteration (equalities only: no carry chain)
+    always @(posedge clk) begin
+        take_out <= final_iter && (take_out ? k != 5'd30 : k == 5'd6);
+        if (rst)
+            out <= 24'd0;
+        else if (take_out)
+            out <= {y_in, out[23:1]};
+    end
 
     function automatic majority(input a, input b, input c);
         majority = (a & b) | (c & (a ^ b));
     endfunction
 
-    assign sample = y[30:7];
+    assign sample = out;
 endmodule

@@ -71,8 +71,11 @@ module link_rx #(
     reg [1:0]         pay_phase;  // byte within its payload word
     reg [WORD_AW:0]   pay_word;   // payload word being assembled
     reg               word_done;  // the next data byte ends a payload word (current by then)
-    always @(posedge clk)
-        word_done <= (hdr_sel == 6'd0) && (pay_phase == 2'd3);
+    reg               in_payload; // the next data byte is payload (current by then)
+    always @(posedge clk) begin
+        word_done  <= (hdr_sel == 6'd0) && (pay_phase == 2'd3);
+        in_payload <= hdr_sel == 6'd0;
+    end
     wire              in_frame  = !len_zero || esc || discard;
 
     always @(posedge clk) begin
@@ -176,11 +179,10 @@ module link_rx #(
                 f_crc   <= {f_crc[7:0], act_byte};
                 word_hi <= {word_hi[15:0], act_byte};
                 hdr_sel <= {hdr_sel[4:0], 1'b0};
-                if (hdr_sel == 6'd0) begin
+                if (in_payload)
                     pay_phase <= pay_phase + 2'd1;
-                    if (pay_phase == 2'd3)
-                        pay_word <= pay_word + 1'b1;
-                end
+                if (word_done)
+                    pay_word <= pay_word + 1'b1;
                 if (hdr_sel[0]) f_seq         <= act_byte;
                 if (hdr_sel[1]) f_op          <= act_byte;
                 if (hdr_sel[2]) f_addr[15:8]  <= act_byte;

@@ -44,8 +44,12 @@ module link_tx (
 
     wire slot = !out_valid || out_ready;  // the output can take a byte this cycle
 
-    // take a byte while none is held (in_ack high: in_data is the one just taken)
-    wire take = state == S_BODY && !held && !held_last && in_valid && !in_ack;
+    // take a byte while none is held (in_ack high: in_data is the one just taken). The
+    // decision is registered: the source holds its byte until in_ack, and nothing it depends
+    // on moves in between
+    reg  take;
+    always @(posedge clk)
+        take <= state == S_BODY && !held && !held_last && in_valid && !in_ack && !take && !rst;
     // the CRC goes out through the same hold and escape path as the body
     wire       crc_turn  = (state == S_CRC_H || state == S_CRC_L) && slot && !esc_pending && !held;
     wire       load      = take || crc_turn;
