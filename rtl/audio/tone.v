@@ -107,7 +107,6 @@ module tone (
     reg  [2:0] own_ram;              // the RAMs' registered reads
     reg  [1:0] op_ram;
     reg  [4:0] ra_own, ra_op;        // their addresses
-    reg  [4:0] ld_p1;                // ld + 1
     reg        x0b, y0b, z0b;        // bit 0 of each word this step
     reg        xs_q, ys_q;           // bit i of x and y this step
     reg        x_top, y_top;         // the bit last entered: bit 31 at an iteration's step 0
@@ -126,9 +125,8 @@ module tone (
     always @(posedge clk)
         tap <= !folding && k[4:2] == 3'b111 ? iter_p3 : iter_p2;
     always @(posedge clk) begin
-        ld_p1  <= start ? 5'd1 : ld_p1 + 5'd1;
         ra_own <= start ? 5'd2 : ra_own + 5'd1;  // ld two steps on
-        ra_op  <= ld_p1 + tap;
+        ra_op  <= ld + tap + 5'd1;  // ld next cycle, plus the tap
         if (shift) begin
             ring_own[ld] <= {z_in, y_in, x_in};
             ring_op[ld]  <= {y_in, x_in};
