@@ -415,6 +415,31 @@ static void test_rates_and_slot_widths(void)
     bench_free(b);
 }
 
+/* Each rate's window is +-3 %: 2.5 % off either way is that rate, locked; 3.5 % off is none
+ * (the closest two rates are 8.8 % apart). 24-bit slots keep BCLK within the receiver's reach. */
+static void test_rate_windows(void)
+{
+    static const double rates[] = {44100, 48000, 88200, 96000, 176400, 192000};
+    static const double offsets[] = {0.975, 1.025, 0.965, 1.035};
+    struct bench *b = bench_new();
+    const uint32_t mask = BAL_AUDIO_STATUS_RATE_MASK | BAL_AUDIO_STATUS_LOCKED_MASK;
+    for (unsigned ri = 0; ri < 6; ri++) {
+        for (unsigned oi = 0; oi < 4; oi++) {
+            bool inside = oi < 2;
+            unsigned code = inside ? rate_code(rates[ri]) : 0;
+            forget_frames(b);
+            b->cur_tag = NO_TAG;
+            source_start(b, rates[ri] * offsets[oi], 24);
+            run_frames(b, 12);
+            CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS) & mask,
+                     status_of(code, inside, 0, 0) & mask);
+            b->src_on = false; /* the detector starts over */
+            run_cycles(b, (uint64_t)(SYS_HZ / 1000));
+        }
+    }
+    bench_free(b);
+}
+
 /* The clocks stop in the middle of the music and come back: silence while they are gone, the
  * output keeps its clocks, and playing resumes by itself, bit-exact. */
 static void test_clock_loss_and_return(void)
@@ -819,6 +844,7 @@ int main(void)
     RUN(test_audio_register_checks);
     RUN(test_every_route_topology_inversion);
     RUN(test_rates_and_slot_widths);
+    RUN(test_rate_windows);
     RUN(test_clock_loss_and_return);
     RUN(test_silence_source_and_mute);
     RUN(test_tone_bit_exact_and_pure);
