@@ -225,9 +225,16 @@ module interp (
         .out_y      (res_y)
     );
 
-    // ---- results, in the order of the passes: output 2j + p of the stage, channel ch
+    // ---- results, in the order of the passes: output 2j + p of the stage, channel ch. Whether
+    // the next result is its stage's last, and of the last stage, is registered between
+    // results (they come a pass apart: five cycles at least), so a result's strobe steers the
+    // counters through one level
     wire       res_ch    = res_q[1];
-    wire       res_final = res_stage == last_stage;
+    reg        res_final, res_at_last;
+    always @(posedge clk) begin
+        res_final   <= res_stage == last_stage;
+        res_at_last <= res_q == res_last;
+    end
     wire in_l_now = state == S_IN_L, in_r_now = state == S_IN_R;
     assign out_data = hw_data;  // a result, when out_we
     always @(posedge clk) begin
@@ -243,13 +250,13 @@ module interp (
         hw_data    <= in_l_now ? in_l : in_r_now ? in_r : res_y;
         out_we     <= res_valid && res_final && ready;
         out_addr   <= {res_q[3:2], res_q[0], res_ch};
-        block_done <= res_valid && res_final && res_q == res_last && ready;
+        block_done <= res_valid && res_final && res_at_last && ready;
         if (in_l_now) begin
             res_stage <= 2'd0;
             res_q     <= 4'd0;
         end else if (res_valid) begin
-            res_q <= res_q == res_last ? 4'd0 : res_q + 4'd1;
-            if (res_q == res_last)
+            res_q <= res_at_last ? 4'd0 : res_q + 4'd1;
+            if (res_at_last)
                 res_stage <= res_stage + 2'd1;
         end
     end

@@ -26,7 +26,7 @@ module link_rx #(
     output reg  [7:0]         f_op,
     output reg  [15:0]        f_addr,
     output reg  [15:0]        f_count,
-    output reg  [15:0]        f_crc,     // the frame's own CRC bytes: with seq, its identity
+    output wire [15:0]        f_crc,     // the frame's own CRC bytes: with seq, its identity
     output reg                f_crc_ok,
     output reg  [$clog2(8 + 4 * MAX_WORDS + 1)-1:0]   f_len,     // unescaped bytes, CRC included
     // payload words, big-endian on the wire
@@ -61,7 +61,9 @@ module link_rx #(
     reg             discard;  // malformed: drop bytes until the next END
     reg [LEN_W-1:0] len;
     reg [15:0]      crc;
-    reg [23:0]      word_hi;  // first three bytes of the word being assembled
+    reg [23:0]      word_hi;  // the last three bytes: the first three of the word being
+                              // assembled; held with the frame, its last two are its CRC
+    assign f_crc = word_hi[15:0];
     reg [TO_W-1:0]  idle_ticks;
 
     // Flags of len, registered (current by the time the next byte is decided).
@@ -142,6 +144,15 @@ module link_rx #(
         end
     endtask
 
+    // the timeout, decided a cycle before it acts (the millisecond tick comes from afar), and
+    // whether the link is idle, registered too: a byte that comes as the timeout acts starts
+    // the next frame
+    reg timeout_due, busy_link;
+    always @(posedge clk) begin
+        timeout_due <= ms_tick && idle_ticks == TO_LAST && !rst;
+        busy_link   <= decide || in_full || !in_frame || frame_valid;
+    end
+
     // ---- stage C: act
     always @(posedge clk) begin
         ev_frame_err <= 1'b0;
@@ -176,7 +187,6 @@ module link_rx #(
                 esc     <= 1'b0;
                 crc     <= crc_next;
                 len     <= len + 1'b1;
-                f_crc   <= {f_crc[7:0], act_byte};
                 word_hi <= {word_hi[15:0], act_byte};
                 hdr_sel <= {hdr_sel[4:0], 1'b0};
                 if (in_payload)
@@ -191,9 +201,9 @@ module link_rx #(
                 if (hdr_sel[5]) f_count[7:0]  <= act_byte;
             end
             // inter-byte timeout: only while a frame is open and nothing is on its way
-            if (decide || in_full || !in_frame || frame_valid) begin
+            if (busy_link) begin
                 idle_ticks <= {TO_W{1'b0}};
-            end else if (ms_tick && idle_ticks == TO_LAST) begin
+            end else if (timeout_due) begin
                 ev_timeout <= 1'b1;
                 idle_ticks <= {TO_W{1'b0}};
                 cool       <= 2'd2;
