@@ -280,10 +280,13 @@ static void forget_frames(struct bench *b)
     b->got = 0;
 }
 
+/* The input rates the detector names, in the order of AUDIO_STATUS.RATE's codes 1..6 */
+static const double rates[] = {44100, 48000, 88200, 96000, 176400, 192000};
+#define N_RATES (sizeof rates / sizeof rates[0])
+
 static unsigned rate_code(double fs)
 {
-    static const double rates[] = {44100, 48000, 88200, 96000, 176400, 192000};
-    for (unsigned i = 0; i < 6; i++)
+    for (unsigned i = 0; i < N_RATES; i++)
         if (rates[i] == fs)
             return i + 1;
     return 0;
@@ -371,13 +374,12 @@ static void test_every_route_topology_inversion(void)
  * and at the input's rate; then the clocks stop and the output falls silent. */
 static void test_rates_and_slot_widths(void)
 {
-    static const double rates[] = {44100, 48000, 88200, 96000, 176400, 192000};
     static const unsigned in_bits[] = {16, 24, 32};
     struct bench *b = bench_new();
     b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
     for (unsigned out24 = 0; out24 < 2; out24++) {
         CHECK_EQ(reg_write(b, BAL_REG_OUT_FORMAT, out24), BAL_ST_OK);
-        for (unsigned ri = 0; ri < 6; ri++) {
+        for (unsigned ri = 0; ri < N_RATES; ri++) {
             for (unsigned si = 0; si < 3; si++) {
                 double fs = rates[ri];
                 forget_frames(b);
@@ -419,11 +421,10 @@ static void test_rates_and_slot_widths(void)
  * (the closest two rates are 8.8 % apart). 24-bit slots keep BCLK within the receiver's reach. */
 static void test_rate_windows(void)
 {
-    static const double rates[] = {44100, 48000, 88200, 96000, 176400, 192000};
     static const double offsets[] = {0.975, 1.025, 0.965, 1.035};
     struct bench *b = bench_new();
     const uint32_t mask = BAL_AUDIO_STATUS_RATE_MASK | BAL_AUDIO_STATUS_LOCKED_MASK;
-    for (unsigned ri = 0; ri < 6; ri++) {
+    for (unsigned ri = 0; ri < N_RATES; ri++) {
         for (unsigned oi = 0; oi < 4; oi++) {
             bool inside = oi < 2;
             unsigned code = inside ? rate_code(rates[ri]) : 0;
