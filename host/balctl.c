@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
-#include "filter.h"
+#include "filter_dev.h"
 #include "fir_design.h"
 #include "ftdi_util.h"
 #include "link.h"
@@ -872,19 +873,167 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
+static void upload_progress(void *ctx, unsigned done, unsigned total)
+{
+    const struct session *s = ctx;
+    if (!s->json && isatty(fileno(stderr)))
+        fprintf(stderr, "\ruploading: %u of %u words%s", done, total, done == total ? "\n" : "");
+}
+
+/* The bank an upload goes to: `want`, or the lowest bank not live, an empty one first */
+static int pick_bank(struct session *s, long want, unsigned *bank, uint32_t *st)
+{
+    int rc = bal_filter_status(&s->link, st);
+    if (rc)
+        return link_error(s, rc);
+    unsigned live = FIELD(FILTER_STATUS, LIVE, *st), valid = FIELD(FILTER_STATUS, VALID, *st);
+    if (want > 0) {
+        if ((unsigned)want == live)
+            return report(EXIT_DEVICE, "bank %ld is live: load into another bank, or select another first",
+                          want);
+        *bank = (unsigned)want;
+        return EXIT_OK;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned b = 1; b < BAL_FILTER_BANKS; b++)
+            if (b != live && (pass || !(valid >> b & 1))) {
+                *bank = b;
+                return EXIT_OK;
+            }
+    return report(EXIT_DEVICE, "no bank to load into");
+}
+
+/* Uploads f (checked already): written, read back and compared, committed; then says where. */
+static int upload_filter(struct session *s, const struct bal_filter *f, long want_bank)
+{
+    int rc = need_link(s);
+    if (rc)
+        return rc;
+    unsigned bank = 0;
+    uint32_t st;
+    if ((rc = pick_bank(s, want_bank, &bank, &st)))
+        return rc;
+    if ((rc = bal_filter_upload(&s->link, bank, f, upload_progress, s)))
+        return link_error(s, rc);
+    if (s->json)
+        printf("{\"loaded\":{\"bank\":%u,\"name\":\"%s\",\"taps\":%d,\"check\":\"0x%08X\"}}\n", bank, f->name,
+               f->taps, bal_filter_check_word(f));
+    else
+        printf("bank %u: %s, %d taps, written, read back, committed and live\n", bank,
+               f->name[0] ? f->name : "(unnamed)", f->taps);
+    return EXIT_OK;
+}
+
+static int filter_load(struct session *s, int argc, char **argv)
+{
+    const char *path = NULL, *name = NULL;
+    long bank = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i], *v;
+        if (!strcmp(o, "--name") || !strcmp(o, "--bank")) {
+            if (!(v = option_value(argc, argv, &i, o)))
+                return EXIT_USAGE;
+            if (!strcmp(o, "--name")) {
+                if (!bal_filter_name_ok(v))
+                    return usage_error("filter load: --name '%s': 1 to %d printable characters, no spaces", v,
+                                       BAL_FILTER_NAME_MAX);
+                name = v;
+            } else if (!bal_parse_long(v, 1, BAL_FILTER_BANKS - 1, &bank)) {
+                return usage_error("filter load: --bank '%s' is not in 1..%d", v, BAL_FILTER_BANKS - 1);
+            }
+        } else if (o[0] == '-' && o[1]) {
+            return usage_error("filter load: unknown option '%s'", o);
+        } else if (path) {
+            return usage_error("filter load takes one FILE");
+        } else {
+            path = o;
+        }
+    }
+    if (!path)
+        return usage_error("filter load: expected a coefficient FILE");
+    static struct bal_filter f;
+    char err[400];
+    if (!bal_filter_load_file(path, &f, err, sizeof err)) /* before any device is opened */
+        return report(EXIT_USAGE, "%s", err);
+    if (name)
+        snprintf(f.name, sizeof f.name, "%s", name);
+    if (!f.name[0]) { /* the file's name, up to 8 characters */
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        size_t n = 0;
+        for (; base[n] && base[n] != '.' && n < BAL_FILTER_NAME_MAX; n++)
+            f.name[n] = base[n] > 0x20 && base[n] < 0x7F ? base[n] : '_';
+        f.name[n] = 0;
+    }
+    return upload_filter(s, &f, bank);
+}
+
+static int filter_list(struct session *s, int argc, char **argv)
+{
+    (void)argv;
+    if (argc)
+        return usage_error("filter list takes no arguments");
+    int rc = need_link(s);
+    if (rc)
+        return rc;
+    uint32_t st;
+    if ((rc = bal_filter_status(&s->link, &st)))
+        return link_error(s, rc);
+    if (s->json)
+        printf("{\"banks\":[");
+    else
+        printf("bank  name      taps  state\n");
+    for (unsigned b = 0; b < BAL_FILTER_BANKS; b++) {
+        struct bal_bank k;
+        if ((rc = bal_filter_bank(&s->link, b, st, &k)))
+            return link_error(s, rc);
+        if (s->json) {
+            printf("%s{\"bank\":%u,\"name\":", b ? "," : "", b);
+            json_string(k.valid ? k.name : "");
+            printf(",\"taps\":%u,\"committed\":%s,\"live\":%s}", k.taps, k.valid ? "true" : "false",
+                   k.live ? "true" : "false");
+        } else if (k.valid) {
+            printf("%-4u  %-8s  %4u  %s\n", b, k.name, k.taps, k.live ? "live" : "committed");
+        } else {
+            printf("%-4u  %-8s  %4s  empty\n", b, "-", "-");
+        }
+    }
+    if (s->json)
+        printf("],\"result\":\"%s\"}\n", bal_filter_result_name(FIELD(FILTER_STATUS, RESULT, st)));
+    return EXIT_OK;
+}
+
+static int filter_select(struct session *s, int argc, char **argv)
+{
+    long bank;
+    if (argc != 1)
+        return usage_error("filter select takes one argument: BANK (0..%d)", BAL_FILTER_BANKS - 1);
+    if (!bal_parse_long(argv[0], 0, BAL_FILTER_BANKS - 1, &bank))
+        return usage_error("filter select: BANK '%s' is not in 0..%d", argv[0], BAL_FILTER_BANKS - 1);
+    int rc = need_link(s);
+    if (rc)
+        return rc;
+    if ((rc = bal_filter_select(&s->link, (unsigned)bank)))
+        return link_error(s, rc);
+    if (s->json)
+        printf("{\"live\":%ld}\n", bank);
+    else
+        printf("bank %ld is live\n", bank);
+    return EXIT_OK;
+}
+
 static int filter_design(struct session *s, int argc, char **argv)
 {
     enum bal_fir_type type = BAL_FIR_LINEAR;
     bool have_type = false;
     const char *out = NULL, *name = NULL;
     double rate = 48000.0, pb = -1, sb = -1, atten = -1;
-    long taps = -1;
+    long taps = -1, bank = 0;
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i], *v;
         double d;
         if (!strcmp(o, "--type") || !strcmp(o, "--out") || !strcmp(o, "--name") || !strcmp(o, "--taps") ||
             !strcmp(o, "--passband") || !strcmp(o, "--stopband") || !strcmp(o, "--attenuation") ||
-            !strcmp(o, "--rate")) {
+            !strcmp(o, "--rate") || !strcmp(o, "--bank")) {
             if (!(v = option_value(argc, argv, &i, o)))
                 return EXIT_USAGE;
         } else {
@@ -904,6 +1053,9 @@ static int filter_design(struct session *s, int argc, char **argv)
         } else if (!strcmp(o, "--taps")) {
             if (!bal_parse_long(v, 2, BAL_FILTER_TAPS_MAX, &taps))
                 return usage_error("filter design: --taps '%s' is not in 2..%d", v, BAL_FILTER_TAPS_MAX);
+        } else if (!strcmp(o, "--bank")) {
+            if (!bal_parse_long(v, 1, BAL_FILTER_BANKS - 1, &bank))
+                return usage_error("filter design: --bank '%s' is not in 1..%d", v, BAL_FILTER_BANKS - 1);
         } else if (!parse_decimal(v, &d)) {
             return usage_error("filter design: %s '%s' is not a number", o, v);
         } else if (!strcmp(o, "--rate")) {
@@ -918,8 +1070,6 @@ static int filter_design(struct session *s, int argc, char **argv)
     }
     if (!have_type)
         return usage_error("filter design: --type linear|minimum|apodizing|nos is needed");
-    if (!out)
-        return usage_error("filter design: --out FILE is needed (this bitstream has no loadable banks yet)");
     if (!(rate >= 8000 && rate <= 192000))
         return usage_error("filter design: --rate %.0f is not in 8000..192000 Hz", rate);
     struct bal_fir_spec spec;
@@ -938,6 +1088,8 @@ static int filter_design(struct session *s, int argc, char **argv)
         return usage_error("filter design: %s", err);
     if (name)
         snprintf(f.name, sizeof f.name, "%s", name);
+    if (!out) /* to the device, as filter load does */
+        return upload_filter(s, &f, bank);
     char comment[200];
     snprintf(comment, sizeof comment, "balctl filter design --type %s --taps %d --passband %.1f --stopband %.1f "
              "--attenuation %.1f --rate %.0f", bal_fir_type_name(type), spec.taps, spec.passband_hz,
@@ -952,7 +1104,7 @@ static int filter_design(struct session *s, int argc, char **argv)
 static int filter_show(struct session *s, int argc, char **argv)
 {
     double rate = 48000.0, pb = -1, sb = -1;
-    const char *path = NULL;
+    const char *what = NULL;
     for (int i = 0; i < argc; i++) {
         const char *o = argv[i], *v;
         double d;
@@ -964,20 +1116,43 @@ static int filter_show(struct session *s, int argc, char **argv)
             *(!strcmp(o, "--rate") ? &rate : !strcmp(o, "--passband") ? &pb : &sb) = d;
         } else if (o[0] == '-' && o[1]) {
             return usage_error("filter show: unknown option '%s'", o);
-        } else if (path) {
-            return usage_error("filter show takes one FILE");
+        } else if (what) {
+            return usage_error("filter show takes one BANK or FILE");
         } else {
-            path = o;
+            what = o;
         }
     }
-    if (!path)
-        return usage_error("filter show: expected a coefficient FILE");
     if (!(rate >= 8000 && rate <= 192000))
         return usage_error("filter show: --rate %.0f is not in 8000..192000 Hz", rate);
-    struct bal_filter f;
-    char err[400];
-    if (!bal_filter_load_file(path, &f, err, sizeof err))
-        return report(EXIT_USAGE, "%s", err);
+    static struct bal_filter f;
+    char err[400], label[64];
+    long bank = -1;
+    if (!what || (bal_parse_long(what, 0, BAL_FILTER_BANKS - 1, &bank) && access(what, F_OK) != 0)) {
+        /* a bank on the device: the live one when none is named */
+        int rc = need_link(s);
+        if (rc)
+            return rc;
+        uint32_t st;
+        struct bal_bank k;
+        if ((rc = bal_filter_status(&s->link, &st)))
+            return link_error(s, rc);
+        if (bank < 0)
+            bank = FIELD(FILTER_STATUS, LIVE, st);
+        if ((rc = bal_filter_bank(&s->link, (unsigned)bank, st, &k)))
+            return link_error(s, rc);
+        if (!k.valid)
+            return report(EXIT_DEVICE, "filter show: bank %ld holds no committed filter", bank);
+        memset(&f, 0, sizeof f);
+        f.taps = (int)k.taps;
+        snprintf(f.name, sizeof f.name, "%s", k.name);
+        if ((rc = bal_filter_read_taps(&s->link, (unsigned)bank, k.taps, f.coef)))
+            return link_error(s, rc);
+        snprintf(label, sizeof label, "bank %ld%s", bank, k.live ? " (live)" : "");
+    } else {
+        if (!bal_filter_load_file(what, &f, err, sizeof err))
+            return report(EXIT_USAGE, "%s", err);
+        snprintf(label, sizeof label, "%.60s", what);
+    }
     /* the edges: as given, else as the file says it was designed (scaled to the rate), else
      * the built-in halfband's */
     double scale = f.rate_hz > 0 ? rate / f.rate_hz : 0;
@@ -987,35 +1162,23 @@ static int filter_show(struct session *s, int argc, char **argv)
         sb = f.stopband_hz > 0 ? f.stopband_hz * scale : 0.5465 * rate;
     if (!(pb < sb && sb <= rate))
         return usage_error("filter show: the edges must be passband < stopband <= %.0f Hz", rate);
-    print_filter(s, &f, rate, pb, sb, path, 256);
+    print_filter(s, &f, rate, pb, sb, label, 256);
     return EXIT_OK;
 }
 
 static int cmd_filter(struct session *s, int argc, char **argv)
 {
+    static const struct {
+        const char *name;
+        int (*run)(struct session *, int, char **);
+    } subs[] = {{"nos", filter_nos},   {"design", filter_design}, {"load", filter_load},
+                {"list", filter_list}, {"select", filter_select}, {"show", filter_show}};
     if (argc < 1)
-        return usage_error("filter: expected nos, design or show");
-    if (!strcmp(argv[0], "nos"))
-        return filter_nos(s, argc - 1, argv + 1);
-    if (!strcmp(argv[0], "design"))
-        return filter_design(s, argc - 1, argv + 1);
-    if (!strcmp(argv[0], "show"))
-        return filter_show(s, argc - 1, argv + 1);
-    return usage_error("filter: '%s' is not one of nos, design, show", argv[0]);
-}
-
-/* The stage-1 filter's name: up to 8 ASCII characters, the first in the low byte */
-static void filter_name(const uint32_t w[2], char out[9])
-{
-    size_t n = 0;
-    for (unsigned i = 0; i < 8; i++) {
-        char c = (char)(w[i / 4] >> (8 * (i % 4)));
-        if (c >= 0x20 && c < 0x7F)
-            out[n++] = c;
-        else if (c)
-            out[n++] = '?';
-    }
-    out[n] = 0;
+        return usage_error("filter: expected nos, design, load, list, select or show");
+    for (unsigned i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (!strcmp(argv[0], subs[i].name))
+            return subs[i].run(s, argc - 1, argv + 1);
+    return usage_error("filter: '%s' is not one of nos, design, load, list, select, show", argv[0]);
 }
 
 static int cmd_status(struct session *s, int argc, char **argv)
@@ -1026,12 +1189,14 @@ static int cmd_status(struct session *s, int argc, char **argv)
     int rc = need_link(s);
     if (rc)
         return rc;
-    uint32_t src, tn[2], rt[4], st[4], ctl[2];
+    uint32_t src, tn[2], rt[4], st[1], ctl[2], fs, fname[2];
     if ((rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)) ||
         (rc = bal_read(&s->link, BAL_REG_TONE_FREQ, 2, tn)) ||
         (rc = bal_read(&s->link, BAL_REG_ROUTE, 4, rt)) ||
-        (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 4, st)) ||
-        (rc = bal_read(&s->link, BAL_REG_CTRL, 2, ctl)))
+        (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, st)) ||
+        (rc = bal_read(&s->link, BAL_REG_CTRL, 2, ctl)) ||
+        (rc = bal_read(&s->link, BAL_REG_FILTER_STATUS, 1, &fs)) ||
+        (rc = bal_read(&s->link, bal_filter_info_addr(FIELD(FILTER_STATUS, LIVE, fs), 0), 2, fname)))
         return link_error(s, rc);
     const char *source = code_name(BAL_REG_AUDIO_SOURCE, "SOURCE", FIELD(AUDIO_SOURCE, SOURCE, src));
     bool locked = FIELD(AUDIO_STATUS, LOCKED, st[0]);
@@ -1041,9 +1206,10 @@ static int cmd_status(struct session *s, int argc, char **argv)
     unsigned asked = 1u << FIELD(OVERSAMPLE, RATIO, rt[3]);
     bool nos = FIELD(OVERSAMPLE, NOS, rt[3]), filter_ready = FIELD(AUDIO_STATUS, FILTER_READY, st[0]);
     unsigned out_hz = rate_hz(FIELD(AUDIO_STATUS, OUT_RATE, st[0])) * ratio;
-    unsigned taps = FIELD(FILTER_TAPS, TAPS, st[1]);
+    unsigned taps = FIELD(FILTER_STATUS, TAPS, fs), bank = FIELD(FILTER_STATUS, LIVE, fs);
+    bool short_fir = FIELD(FILTER_STATUS, SHORT, fs);
     char name[9];
-    filter_name(&st[2], name);
+    bal_filter_name(fname, name);
     unsigned out_slot = FIELD(OUT_FORMAT, SLOT, rt[2]) == BAL_OUT_FORMAT_SLOT_BITS24 ? 24 : 32;
     const char *route = code_name(BAL_REG_ROUTE, "MODE", FIELD(ROUTE, MODE, rt[0]));
     bool inv_l = FIELD(ROUTE, INVERT_LEFT, rt[0]), inv_r = FIELD(ROUTE, INVERT_RIGHT, rt[0]);
@@ -1059,10 +1225,10 @@ static int cmd_status(struct session *s, int argc, char **argv)
                source, tone_hz, tone_db, locked ? "true" : "false", in_hz, in_slot, out_hz, out_slot,
                exact ? "true" : "false", ratio, asked, nos ? "true" : "false");
         json_string(name);
-        printf(",\"taps\":%u,\"ready\":%s},"
+        printf(",\"bank\":%u,\"taps\":%u,\"ready\":%s,\"too_long_for_rate\":%s},"
                "\"route\":\"%s\",\"invert\":{\"left\":%s,\"right\":%s},\"topology\":\"%s\","
                "\"mute\":%s,\"dsp_ready\":%s}\n",
-               taps, filter_ready ? "true" : "false", route, inv_l ? "true" : "false",
+               bank, taps, filter_ready ? "true" : "false", short_fir ? "true" : "false", route, inv_l ? "true" : "false",
                inv_r ? "true" : "false", topo, mute ? "true" : "false", ready ? "true" : "false");
         return EXIT_OK;
     }
@@ -1082,8 +1248,8 @@ static int cmd_status(struct session *s, int argc, char **argv)
     if (ratio == 1 || nos)
         printf("filter        none in use%s\n", filter_ready ? "" : " (starting)");
     else
-        printf("filter        %s, %u taps at 2x, then fixed halfbands%s\n", name, taps,
-               filter_ready ? "" : " (starting)");
+        printf("filter        %s (bank %u), %u taps at 2x, then fixed halfbands%s%s\n", name, bank, taps,
+               short_fir ? "; too long for this rate: bank 0 plays" : "", filter_ready ? "" : " (starting)");
     printf("routing       %s; invert left %s, right %s\n", route, inv_l ? "on" : "off",
            inv_r ? "on" : "off");
     printf("topology      %s\n", topo);
@@ -1136,11 +1302,13 @@ static const struct command commands[] = {
      "1x plays the input's samples as they are. The output is silent for a few ms after a\n"
      "change while the filter's history is cleared."},
     {"filter", cmd_filter,
-     "nos on|off | design --type T --out FILE [OPTIONS] | show FILE [--rate HZ] [--passband HZ] [--stopband HZ]",
+     "nos on|off | design --type T [--out FILE] [OPTIONS] | load FILE [--bank N] [--name NAME] | list |\n"
+     "       select BANK | show [BANK|FILE] [--rate HZ] [--passband HZ] [--stopband HZ]",
      "'filter nos on': zero-order hold, no filter: each input sample is repeated as many\n"
      "times as the ratio says. 'off' (default): the interpolation filter (status shows it).\n"
      "'filter design': a stage-1 2x filter, quantized as the device stores it (Q1.30), its\n"
-     "measured figures printed, written to FILE (one integer a line, '# scale 1073741824'):\n"
+     "measured figures printed, then loaded as 'filter load' does, or with --out written to\n"
+     "FILE instead (one integer a line, '# scale 1073741824'):\n"
      "  --type linear|minimum|apodizing|nos   (linear: Kaiser-windowed linear phase;\n"
      "     minimum: minimum phase, cepstral; apodizing: stopband from fs/2 or below;\n"
      "     nos: the zero-order hold {1, 1})\n"
@@ -1151,8 +1319,17 @@ static const struct command commands[] = {
      "  --attenuation DB  40..200; default 140\n"
      "  --rate HZ         the input rate the edges are for, 8000..192000; default 48000\n"
      "  --name NAME       up to 8 characters; default the type\n"
-     "'filter show FILE': a coefficient file's measured figures (--json: with the response\n"
-     "on a grid from 0 to fs). Files: one coefficient a line, floating point (taps summing to\n"
+     "  --bank N          the bank to load into, 1..7 (default: the lowest empty one, else\n"
+     "                    the lowest that is not live)\n"
+     "'filter load FILE': the file checked (nothing is sent if it fails), written to a bank\n"
+     "that is not live, read back and compared, committed (the device verifies its checksum)\n"
+     "and switched to with a fade down and up; --bank 1..7, --name up to 8 characters\n"
+     "(default: the file's '# name', else its name). Bank 0 is the built-in halfband.\n"
+     "'filter list': the banks, their names and lengths, which is live.\n"
+     "'filter select BANK' (0..7): switch to a bank committed before, with the same fade.\n"
+     "'filter show [BANK|FILE]': the measured figures of a bank (read back; the live one if\n"
+     "none is named) or a coefficient file (--json: with the response on a grid from 0 to\n"
+     "fs). Files: one coefficient a line, floating point (taps summing to\n"
      "2.0, or to 1.0: then doubled) or integers after a '# scale S' line (tap = integer / S);\n"
      "blank lines and # comments anywhere; or a mono WAV. A wrong length (2..256), a value that\n"
      "is not finite or out of range (-2..2), a DC gain more than 0.1 dB off: refused, with the\n"

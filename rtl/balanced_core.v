@@ -178,11 +178,13 @@ module balanced_core #(
     );
 
     // ---- register bus: decoder and targets. 0: system and link registers; 1: scratch;
-    // 2: audio settings and status.
-    localparam integer NT = 3;
+    // 2: audio settings and status; 3: the filter banks, their window and registers.
+    localparam integer NT = 4;
     localparam [15:0] SYS_BASE = REG_ID;
     localparam [15:0] SCR_BASE = BLK_SCRATCH_RAM_BASE;
     localparam [15:0] AUD_BASE = REG_AUDIO_SOURCE;
+    localparam [15:0] FLT_BASE = BLK_FILTER_COEFS_BASE;  // to FILTER_INFO and the FILTER_ registers
+    localparam [4:0]  FLT_AW   = 5'd12;
     localparam integer SCR_AW  = $clog2(BLK_SCRATCH_RAM_SIZE);
     localparam [4:0]  SCR_AW5  = SCR_AW[4:0];
     wire [NT-1:0]    t_req, t_ack;
@@ -190,8 +192,9 @@ module balanced_core #(
     wire [NT*32-1:0] t_rdata;
     reg_decoder #(
         .NT       (NT),
-        .T_BASE   ({AUD_BASE, SCR_BASE, SYS_BASE}),
-        .T_AW     ({5'd5, SCR_AW5, 5'd5})
+        .T_BASE   ({FLT_BASE, AUD_BASE, SCR_BASE, SYS_BASE}),
+        .T_AW     ({FLT_AW, 5'd5, SCR_AW5, 5'd5}),
+        .T_GATED  (4'b1000)  // filter_bank
     ) u_decoder (
         .clk      (clk),
         .rst      (rst),
@@ -206,8 +209,7 @@ module balanced_core #(
         .t_rdata  (t_rdata)
     );
 
-    // each target sees the address bits of its own window
-    wire unused_addr_bits = &{1'b0, m_addr[15:SCR_AW]};
+    // each target sees the address bits of its own window (the filter banks' target all 16)
 
     // link events, registered once here: counters and LEDs hang off flip-flops
     reg [6:0] ev_q;  // LINK_FRAMES .. LINK_DUPLICATES
@@ -316,6 +318,13 @@ module balanced_core #(
         .out_rate     (aud_out_rate),
         .out_ratio    (aud_out_ratio),
         .filter_ready (aud_filter_ready),
+        .flt_req      (t_req[3]),
+        .flt_op       (m_op),
+        .flt_addr     (m_addr[11:0]),
+        .flt_wdata    (m_wdata),
+        .flt_ack      (t_ack[3]),
+        .flt_resp     (t_resp[7:6]),
+        .flt_rdata    (t_rdata[127:96]),
         .i2s_bclk     (i2s_bclk),
         .i2s_lrclk    (i2s_lrclk),
         .i2s_data     (i2s_data),

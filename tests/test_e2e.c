@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "filter.h"
 #include "fakepeer.h"
 #include "proto.h"
 #include "util.h"
@@ -503,7 +504,7 @@ static void test_audio_settings(void)
     CHECK(strstr(out, "\"route\":\"stereo\"") && strstr(out, "\"topology\":\"balanced\""));
     CHECK(strstr(out, "\"output\":{\"rate_hz\":384000,\"slot_bits\":32"));
     CHECK(strstr(out, "\"oversample\":{\"ratio\":8,\"asked\":8,\"nos\":false}"));
-    CHECK(strstr(out, "\"filter\":{\"name\":\"halfband\",\"taps\":203,\"ready\":true}"));
+    CHECK(strstr(out, "\"filter\":{\"name\":\"halfband\",\"bank\":0,\"taps\":203,\"ready\":"));
     CHECK_EQ(balctl("route swap\ninvert right on\ntopology mono\nformat 24\ninput silence\n",
                     "-d", dev_arg, "-", NULL), 0);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
@@ -518,7 +519,7 @@ static void test_audio_settings(void)
     CHECK(strstr(out, "tone          997.0000 Hz at -1.0 dBFS\n") != NULL);
     CHECK(strstr(out, "output        384.0 kHz") != NULL);
     CHECK(strstr(out, "oversampling  8x\n") != NULL);
-    CHECK(strstr(out, "filter        halfband, 203 taps at 2x") != NULL);
+    CHECK(strstr(out, "filter        halfband (bank 0), 203 taps at 2x") != NULL);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
     CHECK(strstr(out, "\"tone\":{\"hz\":997.0000,\"level_db\":-1.0}") != NULL);
     /* invert left leaves the routing and the right inversion alone */
@@ -557,8 +558,8 @@ static void test_filter_design_and_show(void)
     unlink(path);
     /* refused: options, then files */
     CHECK_EQ(balctl(NULL, "filter", "design", "--type", "sharp", "--out", path, NULL), 2);
-    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "linear", NULL), 2);
-    CHECK(strstr(err, "--out") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", "sim:/nonexistent/balanced.sock", "filter", "design", "--type", "linear", NULL),
+             3); /* without --out it uploads: no device here */
     CHECK_EQ(balctl(NULL, "filter", "design", "--type", "linear", "--taps", "300", "--out", path, NULL), 2);
     CHECK_EQ(balctl(NULL, "filter", "design", "--type", "apodizing", "--stopband", "30000", "--out", path, NULL), 2);
     CHECK(strstr(err, "fs/2") != NULL);
@@ -576,6 +577,91 @@ static void test_filter_design_and_show(void)
     CHECK(strstr(err, "no-such-filter.txt") != NULL);
     CHECK_EQ(balctl(NULL, "filter", "--help", NULL), 0);
     CHECK(strstr(out, "linear|minimum|apodizing|nos") != NULL);
+}
+
+/* balctl filter load, list, select and show on the simulated board: each design type loaded
+ * (written, read back, committed: live), listed, its bank read back bit-exact against the
+ * file, selected away and back; refusals (a file the device cannot take, a live bank, an empty
+ * bank) leave the live bank as it was. */
+static void test_filter_load_list_select(void)
+{
+    static const char *const types[] = {"linear", "minimum", "apodizing", "nos"};
+    char path[128], bank_s[8];
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "select", "0", NULL), 0);
+    for (unsigned t = 0; t < 4; t++) {
+        snprintf(path, sizeof path, "build/e2e-%d-%s.txt", getpid(), types[t]);
+        CHECK_EQ(balctl(NULL, "filter", "design", "--type", types[t], "--out", path, NULL), 0);
+        snprintf(bank_s, sizeof bank_s, "%u", t + 1);
+        CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "load", path, "--bank", bank_s, NULL), 0);
+        CHECK(strstr(out, "committed and live") != NULL);
+        /* the bank's taps, read back through the window, are the file's */
+        struct bal_filter f;
+        char e[300];
+        CHECK(bal_filter_load_file(path, &f, e, sizeof e));
+        CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "filter", "show", bank_s, NULL), 0);
+        char want[64];
+        snprintf(want, sizeof want, "\"taps\":%d,", f.taps);
+        CHECK(strstr(out, want) != NULL);
+        snprintf(want, sizeof want, "\"check\":\"0x%08X\"", bal_filter_check_word(&f));
+        CHECK(strstr(out, want) != NULL);
+        unlink(path);
+    }
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "list", NULL), 0);
+    CHECK(strstr(out, "4     nos          2  live") != NULL);
+    CHECK(strstr(out, "1     linear     255  committed") != NULL);
+    CHECK(strstr(out, "5     -            -  empty") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "filter        nos (bank 4), 2 taps") != NULL);
+    /* refusals change nothing */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "select", "6", NULL), 6);
+    CHECK(strstr(err, "no committed filter") != NULL);
+    snprintf(path, sizeof path, "build/e2e-%d-bad.txt", getpid());
+    FILE *fp = fopen(path, "w");
+    if (fp) {
+        fputs("0.5\n0.5\n0.5\n", fp); /* DC gain 1.5 */
+        fclose(fp);
+    }
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "load", path, NULL), 2);
+    CHECK(strstr(err, "DC gain") != NULL);
+    unlink(path);
+    snprintf(path, sizeof path, "build/e2e-%d-lin.txt", getpid());
+    CHECK_EQ(balctl(NULL, "filter", "design", "--type", "linear", "--out", path, NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "load", path, "--bank", "4", NULL), 6);
+    CHECK(strstr(err, "live") != NULL);
+    unlink(path);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "filter", "list", NULL), 0);
+    CHECK(strstr(out, "{\"bank\":4,\"name\":\"nos\",\"taps\":2,\"committed\":true,\"live\":true}") != NULL);
+    /* select away and back; then the built-in again */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "select", "2", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "filter        minimum (bank 2), 191 taps") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "select", "0", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "filter        halfband (bank 0), 203 taps") != NULL);
+}
+
+/* An upload cut short: a host that wrote half a bank and went away (a session of raw block
+ * writes that ends there), then a commit of that bank: refused, and the live filter's bank
+ * reads back bit for bit as before. (A frame cut off mid-way on the wire is dropped by the
+ * link's inter-byte timeout, test_rtl_link.) */
+static void test_filter_upload_cut_short(void)
+{
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "select", "0", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "reg", "read", "0x8000", "203", NULL), 0);
+    char *before = strdup(out);
+    char cmd[4096] = "reg write 0x8300";
+    for (int i = 0; i < 100; i++)
+        strcat(cmd, " 0x01000000");
+    strcat(cmd, "\n");
+    CHECK_EQ(balctl(cmd, "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "write", "FILTER_COMMIT", "0xFF03", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "filter", "list", NULL), 0);
+    CHECK(strstr(out, "\"result\":\"refused: the bank's taps and its CHECK word do not agree") != NULL);
+    CHECK(strstr(out, "{\"bank\":0,\"name\":\"halfband\",\"taps\":203,\"committed\":true,\"live\":true}") != NULL);
+    CHECK(strstr(out, "{\"bank\":3,\"name\":\"\",\"taps\":0,\"committed\":false,\"live\":false}") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "reg", "read", "0x8000", "203", NULL), 0);
+    CHECK(before && strcmp(before, out) == 0); /* the live bank, bit for bit */
+    free(before);
 }
 
 /* The oversampling ratio and NOS: refused words touch nothing; each setting shows in status
@@ -632,6 +718,8 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_audio_settings", test_audio_settings},
     {"test_oversample_settings", test_oversample_settings},
     {"test_filter_design_and_show", test_filter_design_and_show},
+    {"test_filter_load_list_select", test_filter_load_list_select},
+    {"test_filter_upload_cut_short", test_filter_upload_cut_short},
     {"test_no_write_lost", test_no_write_lost},
 };
 

@@ -10,6 +10,7 @@
 
 #include "audiomodel.h"
 #include "check.h"
+#include "filter_dev.h"
 #include "interp.h"
 #include "i2s_line.h"
 #include "measure.h"
@@ -513,7 +514,7 @@ static void test_audio_register_checks(void)
     CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_STATUS, 0), BAL_ST_BAD_ADDR);
     CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, 0x04), BAL_ST_BAD_VALUE);
     CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE + 1, 0), BAL_ST_BAD_ADDR);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_TAPS, 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_STATUS + 1, 0), BAL_ST_BAD_ADDR);
     CHECK_EQ(reg_read(b, BAL_REG_ROUTE), 0x12);
     CHECK_EQ(reg_read(b, BAL_REG_AUDIO_SOURCE), BAL_REG_AUDIO_SOURCE_RESET);
     CHECK_EQ(reg_read(b, BAL_REG_OUT_FORMAT), 0);
@@ -575,10 +576,14 @@ static int32_t chain_out[MAX_FRAMES][2];
 
 /* The chain model's output channels for input frames from..to-1 (the engine's history empty
  * before `from`: silence came before), balanced stereo. Returns the number of output frames. */
+static const struct ip_fir *chain_s1; /* stage 1 of the chain model: NULL, the built-in */
+
 static size_t chain_model(const struct bench *b, size_t from, size_t to, unsigned ratio, bool nos)
 {
     struct ip_engine e;
     ip_engine_init(&e);
+    if (chain_s1)
+        e.fir[0] = chain_s1;
     e.ratio = ratio;
     e.nos = nos;
     struct am_settings s = {AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
@@ -839,6 +844,306 @@ static void test_engine_silent_until_filter_ready(void)
     bench_free(b);
 }
 
+
+/* ---- the stage-1 banks (rtl/audio/filter_bank.v) */
+
+/* A Kaiser-windowed lowpass 2x interpolator of odd length, not a halfband: cutoff 0.25 of the
+ * output rate, taps summing to 2.0 as quantized. */
+static double bessel_i0(double x)
+{
+    double sum = 1, term = 1;
+    for (int k = 1; k < 100; k++) {
+        term *= (x / (2.0 * k)) * (x / (2.0 * k));
+        sum += term;
+    }
+    return sum;
+}
+
+static void lowpass(struct ip_fir *f, int taps, double beta, const char *name)
+{
+    memset(f, 0, sizeof *f);
+    f->taps = taps;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    double h[IP_TAPS_MAX], sum = 0, m = (taps - 1) / 2.0;
+    for (int i = 0; i < taps; i++) {
+        double x = (i - m) * 0.45, r = (i - m) / m; /* cutoff 0.45 fs: not a halfband */
+        double w = bessel_i0(beta * sqrt(fmax(0, 1 - r * r))) / bessel_i0(beta);
+        h[i] = (x == 0 ? 1.0 : sin(M_PI * x) / (M_PI * x)) * w;
+        sum += h[i];
+    }
+    for (int i = 0; i < taps; i++)
+        f->coef[i] = (int32_t)llround(h[i] / sum * 2.0 * IP_COEF_ONE);
+}
+
+static uint32_t filter_status(struct bench *b) { return reg_read(b, BAL_REG_FILTER_STATUS); }
+static unsigned status_result(uint32_t st)
+{
+    return (st & BAL_FILTER_STATUS_RESULT_MASK) >> BAL_FILTER_STATUS_RESULT_LSB;
+}
+static unsigned status_live(uint32_t st) { return st & BAL_FILTER_STATUS_LIVE_MASK; }
+
+/* Writes taps from..to-1 of f into a bank with block writes, then name and CHECK. */
+static void bank_write(struct bench *b, unsigned bank, const struct ip_fir *f, int from, int to, uint32_t check)
+{
+    for (int i = from; i < to; i += 128) {
+        int n = to - i < 128 ? to - i : 128;
+        CHECK_EQ(simhost_request(b->h, BAL_OP_WRITE, bal_filter_coef_addr(bank, (unsigned)i), (uint16_t)n,
+                                 (const uint32_t *)&f->coef[i], NULL), BAL_ST_OK);
+    }
+    uint32_t info[3];
+    bal_filter_name_words(f->name, info);
+    info[2] = check;
+    CHECK_EQ(simhost_request(b->h, BAL_OP_WRITE, bal_filter_info_addr(bank, 0), 3, info, NULL), BAL_ST_OK);
+}
+
+/* Runs until no switch is under way; returns the 48 kHz frames it took, or -1. */
+static long wait_switch(struct bench *b)
+{
+    uint64_t t0 = bm_cycles(b->h->model);
+    for (int n = 0; n < 400; n++) {
+        if (!(filter_status(b) & BAL_FILTER_STATUS_PENDING_MASK))
+            return lround((double)(bm_cycles(b->h->model) - t0) * 48000.0 / SYS_HZ);
+        run_frames(b, 8);
+    }
+    return -1;
+}
+
+static int commit(struct bench *b, unsigned bank, unsigned taps)
+{
+    return simhost_write(b->h, BAL_REG_FILTER_COMMIT,
+                         taps << BAL_FILTER_COMMIT_TAPS_LSB | bank << BAL_FILTER_COMMIT_BANK_LSB);
+}
+
+/* The banks' window and registers: bank 0 reads back the built-in filter and is read-only; the
+ * live bank is read-only; commits of bank 0, of the live bank, of a bank not wholly written in
+ * order, and of one whose CHECK is wrong are refused with their codes, and change nothing; a
+ * good commit switches; selects; BUSY while a switch runs; lengths out of range, stray bits
+ * and addresses outside the window refused. */
+static void test_filter_bank_registers(void)
+{
+    struct bench *b = bench_new();
+    const struct ip_fir *hb = ip_default_fir(1);
+    /* bank 0: the built-in halfband, its name, CHECK and length */
+    static uint32_t w[256];
+    struct bal_response rs;
+    CHECK_EQ(simhost_request(b->h, BAL_OP_READ, bal_filter_coef_addr(0, 0), (uint16_t)hb->taps, NULL, &rs),
+             BAL_ST_OK);
+    int same = 0;
+    for (int i = 0; i < hb->taps; i++)
+        same += (int32_t)rs.data[i] == hb->coef[i];
+    CHECK_EQ(same, hb->taps);
+    CHECK_EQ(simhost_request(b->h, BAL_OP_READ, bal_filter_info_addr(0, 0), 4, NULL, &rs), BAL_ST_OK);
+    char name[9];
+    bal_filter_name(rs.data, name);
+    CHECK(strcmp(name, "halfband") == 0);
+    CHECK_EQ(rs.data[2], ip_bank_check(hb->coef, hb->taps));
+    CHECK_EQ(rs.data[3], (uint32_t)hb->taps << BAL_FILTER_COMMIT_TAPS_LSB);
+    uint32_t st = filter_status(b);
+    CHECK_EQ(st, BAL_REG_FILTER_STATUS_RESET);
+    /* what may not be written, or addressed */
+    CHECK_EQ(simhost_write(b->h, bal_filter_coef_addr(0, 5), 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, bal_filter_info_addr(0, 0), 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, bal_filter_info_addr(2, 3), 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_STATUS, 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT + 1, 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, 0x8900, 0), BAL_ST_BAD_ADDR);
+    bool ok;
+    simhost_read(b->h, 0x8FFF, &ok);
+    CHECK(!ok);
+    CHECK_EQ(commit(b, 1, 1), BAL_ST_BAD_VALUE);
+    CHECK_EQ(commit(b, 1, BAL_FILTER_TAPS_MAX + 1), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_COMMIT, (95u << 8) | 1u | 0x8u), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 0x10), BAL_ST_BAD_VALUE);
+    CHECK_EQ(reg_read(b, BAL_REG_FILTER_COMMIT), 0);
+    /* refusals */
+    static struct ip_fir f;
+    lowpass(&f, 95, 9.0, "lp95");
+    uint32_t check = ip_bank_check(f.coef, f.taps);
+    CHECK_EQ(commit(b, 0, 95), BAL_ST_OK);
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_BUILT_IN);
+    CHECK_EQ(commit(b, 3, 95), BAL_ST_OK); /* nothing written (zeros, or what power-up left) */
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_BAD_CHECK);
+    bank_write(b, 3, &f, 0, 50, check); /* half of it */
+    CHECK_EQ(commit(b, 3, 95), BAL_ST_OK);
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_BAD_CHECK);
+    bank_write(b, 3, &f, 60, 95, check); /* the rest, but a gap */
+    CHECK_EQ(commit(b, 3, 95), BAL_ST_OK);
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_BAD_CHECK);
+    CHECK_EQ(commit(b, 3, 94), BAL_ST_OK); /* the length wrong */
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_BAD_CHECK);
+    bank_write(b, 3, &f, 0, 95, check ^ 1); /* whole, a wrong CHECK */
+    CHECK_EQ(commit(b, 3, 95), BAL_ST_OK);
+    st = filter_status(b);
+    CHECK_EQ(status_result(st), BAL_FILTER_STATUS_RESULT_BAD_CHECK);
+    CHECK_EQ(st & ~BAL_FILTER_STATUS_RESULT_MASK, BAL_REG_FILTER_STATUS_RESET); /* nothing else moved */
+    f.coef[40] ^= 0x100; /* a tap corrupted on the way: the CHECK is the host's */
+    bank_write(b, 3, &f, 0, 95, check);
+    CHECK_EQ(commit(b, 3, 95), BAL_ST_OK);
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_BAD_CHECK);
+    f.coef[40] ^= 0x100;
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 3), BAL_ST_OK);
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_EMPTY);
+    CHECK_EQ(status_live(filter_status(b)), 0);
+    /* a good commit: verified, then the switch, BUSY meanwhile */
+    bank_write(b, 3, &f, 0, 95, check);
+    CHECK_EQ(commit(b, 3, 95), BAL_ST_OK);
+    st = filter_status(b);
+    CHECK_EQ(status_result(st), BAL_FILTER_STATUS_RESULT_OK);
+    CHECK(st & BAL_FILTER_STATUS_PENDING_MASK);
+    CHECK_EQ(simhost_write(b->h, bal_filter_coef_addr(4, 0), 1), BAL_ST_BUSY);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 0), BAL_ST_BUSY);
+    long frames = wait_switch(b);
+    printf("MEASURE a filter switch at 48 kHz: %ld frames (%.1f ms) from commit to the end of the fade-in\n",
+           frames, frames / 48.0);
+    CHECK(frames >= 256 + 160 + 160 + 256 - 16 && frames < 1000); /* fade, hold, flush, fade */
+    st = filter_status(b);
+    CHECK_EQ(status_live(st), 3);
+    CHECK_EQ((st & BAL_FILTER_STATUS_TAPS_MASK) >> BAL_FILTER_STATUS_TAPS_LSB, 95);
+    CHECK_EQ((st & BAL_FILTER_STATUS_VALID_MASK) >> BAL_FILTER_STATUS_VALID_LSB, 0x09);
+    CHECK_EQ(simhost_request(b->h, BAL_OP_READ, bal_filter_info_addr(3, 0), 4, NULL, &rs), BAL_ST_OK);
+    CHECK_EQ(rs.data[3], (95u << BAL_FILTER_COMMIT_TAPS_LSB) | 3u);
+    CHECK_EQ(simhost_request(b->h, BAL_OP_READ, bal_filter_coef_addr(3, 0), 95, NULL, &rs), BAL_ST_OK);
+    CHECK_EQ(memcmp(rs.data, f.coef, 95 * 4), 0);
+    /* the live bank is read-only; a commit of it is refused */
+    CHECK_EQ(simhost_write(b->h, bal_filter_coef_addr(3, 0), 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(simhost_write(b->h, bal_filter_info_addr(3, 0), 0), BAL_ST_BAD_ADDR);
+    CHECK_EQ(commit(b, 3, 95), BAL_ST_OK);
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_LIVE);
+    /* select: back to 0, and to 3 again (still committed) */
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 0), BAL_ST_OK);
+    CHECK(wait_switch(b) >= 0);
+    CHECK_EQ(status_live(filter_status(b)), 0);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 3), BAL_ST_OK);
+    CHECK(wait_switch(b) >= 0);
+    st = filter_status(b);
+    CHECK_EQ(status_live(st), 3);
+    CHECK_EQ(status_result(st), BAL_FILTER_STATUS_RESULT_OK);
+    CHECK_EQ((st & BAL_FILTER_STATUS_TAPS_MASK) >> BAL_FILTER_STATUS_TAPS_LSB, 95);
+    /* a bank written again is no longer committed */
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 0), BAL_ST_OK);
+    CHECK(wait_switch(b) >= 0);
+    CHECK_EQ(simhost_write(b->h, bal_filter_coef_addr(3, 7), 0), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 3), BAL_ST_OK);
+    CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_EMPTY);
+    CHECK_EQ((filter_status(b) & BAL_FILTER_STATUS_VALID_MASK) >> BAL_FILTER_STATUS_VALID_LSB, 0x01);
+    (void)w;
+    bench_free(b);
+}
+
+/* A loaded filter in the whole chain at 48 kHz 8x: the impulse response at the pins bit-exact
+ * against the chain model with that filter as stage 1. */
+static void test_filter_bank_impulse(void)
+{
+    enum { FRAMES = 256 };
+    static struct ip_fir f;
+    lowpass(&f, 127, 10.0, "lp127");
+    struct bench *b = bench_new_at(false);
+    engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
+    bank_write(b, 5, &f, 0, f.taps, ip_bank_check(f.coef, f.taps));
+    CHECK_EQ(commit(b, 5, (unsigned)f.taps), BAL_ST_OK);
+    CHECK(wait_switch(b) >= 0);
+    CHECK_EQ(status_live(filter_status(b)), 5);
+    forget_frames(b);
+    b->zero_until = 200;
+    b->gen = gen_impulse;
+    source_start(b, 48000, 32);
+    run_frames(b, 200 + FRAMES + 16);
+    b->src_on = false;
+    chain_s1 = &f;
+    size_t m = chain_model(b, b->zero_until, b->zero_until + FRAMES, 8, false), start = 0;
+    long agree = compare_chain(b, m, &start);
+    chain_s1 = NULL;
+    printf("MEASURE a loaded 127-tap filter (bank 5) at the pins, 48 kHz 8x: %ld output frames of its impulse "
+           "response bit-exact\n", agree);
+    CHECK(agree >= 8 * FRAMES);
+    bench_free(b);
+}
+
+/* The output index where chain_out[from..m) sits among the captured frames (L+ and R+ equal,
+ * L- and R- their negation), searched from `lo`; -1 when nowhere. */
+static long find_chain(const struct bench *b, size_t from, size_t m, size_t lo)
+{
+    for (size_t d = lo; d + m <= b->got; d++) {
+        size_t i = from;
+        for (; i < m; i++) {
+            const int32_t *o = b->out[d + i];
+            if (o[AM_LP] != chain_out[i][0] || o[AM_RP] != chain_out[i][1] || o[AM_LN] != -chain_out[i][0] ||
+                o[AM_RN] != -chain_out[i][1])
+                break;
+        }
+        if (i == m)
+            return (long)d;
+    }
+    return -1;
+}
+
+static int64_t max_step(const struct bench *b, size_t from, size_t to)
+{
+    int64_t m = 0;
+    for (size_t i = from + 1; i < to; i++) {
+        int64_t d = llabs((int64_t)b->out[i][AM_LP] - b->out[i - 1][AM_LP]);
+        m = d > m ? d : m;
+    }
+    return m;
+}
+
+/* A commit while a -1 dBFS 997 Hz tone plays at 48 kHz 8x: the output fades to silence and back
+ * with no step from one output sample to the next beyond the tone's own largest and the fade's
+ * slope (the ramp limit), and is
+ * bit-exact with the chain model before the switch (the built-in filter) and after it (the
+ * loaded one). */
+static void test_filter_switch_click_free(void)
+{
+    static struct ip_fir f;
+    lowpass(&f, 127, 10.0, "lp127");
+    struct bench *b = bench_new_at(false);
+    engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
+    bank_write(b, 2, &f, 0, f.taps, ip_bank_check(f.coef, f.taps));
+    tone_hz_now = 997.0;
+    b->zero_until = 200;
+    b->gen = gen_sine;
+    source_start(b, 48000, 32);
+    run_frames(b, 200 + 600);
+    size_t got_before = b->got, sent_before = b->sent;
+    CHECK_EQ(commit(b, 2, (unsigned)f.taps), BAL_ST_OK);
+    long frames = wait_switch(b);
+    CHECK(frames > 0);
+    size_t sent_after = b->sent, got_switched = b->got;
+    run_frames(b, 400);
+    b->src_on = false;
+    /* before: the built-in filter, bit-exact */
+    size_t m = chain_model(b, b->zero_until, sent_before - 8, 8, false), start = 0;
+    long agree = compare_chain(b, m, &start);
+    CHECK(agree >= 8 * 500);
+    /* the largest step from one output sample to the next: the tone's own before and after
+     * the switch (each filter's), and over the switch (fade, silence, fade) */
+    int64_t before = max_step(b, start + 8 * 300, got_before), across = max_step(b, got_before, got_switched);
+    int64_t after = max_step(b, got_switched + 8 * 200, b->got), steady = before > after ? before : after;
+    size_t quiet = 0, run = 0;
+    for (size_t i = got_before; i < got_switched; i++) {
+        run = b->out[i][AM_LP] == 0 ? run + 1 : 0;
+        quiet = run > quiet ? run : quiet;
+    }
+    printf("MEASURE a filter switch under a -1 dBFS 997 Hz tone, 48 kHz 8x: largest step across it %lld LSB (the "
+           "tone's own %lld before, %lld after), silent for %zu output samples at the swap, %ld input frames from "
+           "commit to the end of the fade-in\n", (long long)across, (long long)before, (long long)after, quiet,
+           frames);
+    CHECK(before > 0 && after > 0);
+    /* the ramp limit: the tone's own step, plus what the fade adds at full scale (256 input
+     * frames from 0 to 1: 2^23 / 2048 an output sample at 8x); a click is far larger */
+    CHECK(across <= steady + (1 << 23) / (256 * 8));
+    CHECK(quiet >= 8 * 100); /* the old filter rang out before the swap */
+    /* after: the loaded filter, bit-exact, once its history holds only frames played whole */
+    chain_s1 = &f;
+    m = chain_model(b, sent_after + 8, b->sent - 8, 8, false);
+    chain_s1 = NULL;
+    long at = find_chain(b, 8 * 150, m, got_before);
+    printf("MEASURE after the switch: %zu output frames bit-exact with the loaded filter\n",
+           at >= 0 ? m - 8 * 150 : 0);
+    CHECK(at >= 0);
+    bench_free(b);
+}
+
 int main(void)
 {
     RUN(test_power_up_silent);
@@ -854,6 +1159,9 @@ int main(void)
     RUN(test_engine_impulse_response);
     RUN(test_engine_thdn_997hz);
     RUN(test_engine_images_19997hz);
+    RUN(test_filter_bank_registers);
+    RUN(test_filter_bank_impulse);
+    RUN(test_filter_switch_click_free);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }

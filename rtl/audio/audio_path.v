@@ -1,7 +1,8 @@
 // The audio datapath from the I2S input pins to the two DACs' pins:
 //
-//   i2s_rx (or tone) -> route -> channels (mono mean, saturation) -> interp (1/2/4/8x, NOS)
-//   -> frame_out (blocks, topology) -> i2s_tx
+//   i2s_rx (or tone) -> route -> ramp (a filter switch's fade) -> channels (mono mean,
+//   saturation) -> interp (1/2/4/8x, NOS) -> frame_out (blocks, topology) -> i2s_tx
+// filter_bank, a register bus target, keeps the stage-1 banks and runs the switch between them.
 //   [the lane gains, dither and requantization come between interp and the topology later]
 //
 // Samples move as frame strobes (docs/buses.md). The engine runs once per input frame and
@@ -12,7 +13,8 @@
 // exactly once while the input and the system clock share a master clock; from the crystal a
 // block is now and then repeated or skipped). Otherwise it runs at 48 kHz times the ratio and
 // asks for each input frame itself, at every block start (the tone is made at 48 kHz).
-// After reset, and after every change of the ratio or of NOS, the engine runs silence through
+// After reset, and after every change of the ratio, of NOS or of the stage-1 bank (which
+// filter_bank makes only after fading out), the engine runs silence through
 // its rings (FLUSH_FRAMES frames) while the output stays silent; so does it until the
 // coefficients are in place.
 `default_nettype none
@@ -42,6 +44,14 @@ module audio_path #(
     output reg  [2:0]  out_rate,   // the frame rate the engine takes (codes as RATE)
     output reg  [1:0]  out_ratio,  // log2 of the ratio in force
     output reg         filter_ready,
+    // register bus target: the filter banks (filter_bank.v)
+    input  wire        flt_req,
+    input  wire [1:0]  flt_op,
+    input  wire [11:0] flt_addr,   // within the window 0x8000-0x8FFF
+    input  wire [31:0] flt_wdata,
+    output wire        flt_ack,
+    output wire [1:0]  flt_resp,
+    output wire [31:0] flt_rdata,
     // I2S input pins (asynchronous)
     input  wire        i2s_bclk,
     input  wire        i2s_lrclk,
@@ -111,10 +121,21 @@ module audio_path #(
     reg  aligned;     // the transmitter has been aligned to the input's blocks
     reg  waiting;     // for the alignment: half a frame after the first block is done
     reg  [9:0] wait_count;
-    reg  align, route_left, route_frame, route_silent, tone_start;
+    reg  align, tx_restart, route_left, route_frame, route_silent, tone_start;
     reg  [23:0] route_sample;
     reg  [7:0] flush;  // input frames of silence still to run through the engine
-    reg  [2:0] engine_setting;
+    reg  [5:0] engine_setting;
+    // the stage-1 bank the engine runs: the live one, or bank 0 while the live one is too long
+    // for the input's rate (then `short`)
+    wire [2:0] live_bank;
+    wire [8:0] s1_taps;
+    reg  [2:0] s1_bank;
+    reg        short;
+    localparam [8:0] FIT_96K = {1'b0, BAL_FILTER_TAPS_FIT_96K}, FIT_192K = {1'b0, BAL_FILTER_TAPS_FIT_192K};
+    always @(posedge clk) begin
+        short   <= base_mult == 2'd1 ? s1_taps > FIT_96K : base_mult == 2'd2 && s1_taps > FIT_192K;
+        s1_bank <= short ? 3'd0 : live_bank;
+    end
     reg        setting_moved;  // the ratio or NOS changed (registered: it resets wide)
     wire       flushing = flush != 8'd0;
     wire       ch_valid;
@@ -124,6 +145,7 @@ module audio_path #(
         // the transmitter starts playing a block half an input frame after the engine finished
         // it: the next block is then done half a frame before it is due
         align        <= waiting && wait_count == 10'd0;
+        tx_restart   <= rst || (waiting && wait_count == 10'd0);  // the transmitter's, in one
         // the tone's sample goes in as both channels when a block starts
         route_left   <= play_input ? rx_left : block_start;
         route_frame  <= play_input ? rx_valid : block_start;
@@ -131,8 +153,8 @@ module audio_path #(
         // the sample beside its strobe: the receiver holds it a cycle past its own
         route_sample <= play_tone ? tone_sample : rx_sample;
         tone_start   <= route_frame && play_tone;  // the next sample, once route has this one
-        engine_setting <= {out_ratio, nos};
-        setting_moved  <= engine_setting != {out_ratio, nos};
+        engine_setting <= {s1_bank, out_ratio, nos};
+        setting_moved  <= engine_setting != {s1_bank, out_ratio, nos};
         if (rst || !play_input || setting_moved) begin
             aligned <= 1'b0;
             waiting <= 1'b0;
@@ -162,7 +184,7 @@ module audio_path #(
         .sample     (tone_sample)
     );
 
-    wire routed_valid, routed_first, routed_l, routed_r;
+    wire routed_valid, routed_l, routed_r;
     route u_route (
         .clk        (clk),
         .in_left    (route_left),
@@ -173,27 +195,66 @@ module audio_path #(
         .invert_l   (invert_l),
         .invert_r   (invert_r),
         .out_valid  (routed_valid),
-        .out_first  (routed_first),
         .out_l      (routed_l),
         .out_r      (routed_r)
+    );
+
+    // the switch's fade (gain from filter_bank, 256 but while a switch runs)
+    wire       faded_valid, faded_first, faded_l, faded_r;
+    wire [8:0] ramp_gain;
+    ramp u_ramp (
+        .clk        (clk),
+        .gain       (ramp_gain),
+        .in_valid   (routed_valid),
+        .in_l       (routed_l),
+        .in_r       (routed_r),
+        .out_valid  (faded_valid),
+        .out_first  (faded_first),
+        .out_l      (faded_l),
+        .out_r      (faded_r)
     );
 
     wire [23:0] ch_l, ch_r;
     channels u_channels (
         .clk        (clk),
-        .in_valid   (routed_valid),
-        .in_first   (routed_first),
-        .in_l       (routed_l),
-        .in_r       (routed_r),
+        .in_valid   (faded_valid),
+        .in_first   (faded_first),
+        .in_l       (faded_l),
+        .in_r       (faded_r),
         .mono       (topology == V_TOPOLOGY_MODE_MONO),
         .out_valid  (ch_valid),
         .l          (ch_l),
         .r          (ch_r)
     );
 
-    // ---- the interpolation engine
-    wire        coef_grant;  // its coefficient store's host port, unused yet
-    wire [31:0] coef_rdata;
+    // ---- the filter banks, the switch's fade, the interpolation engine
+    wire        coef_req, coef_we, coef_grant;
+    wire [11:0] coef_addr;
+    wire [31:0] coef_wdata, coef_rdata;
+    filter_bank u_banks (
+        .clk          (clk),
+        .rst          (rst),
+        .req          (flt_req),
+        .op           (flt_op),
+        .addr         (flt_addr),
+        .wdata        (flt_wdata),
+        .ack          (flt_ack),
+        .resp         (flt_resp),
+        .rdata        (flt_rdata),
+        .coef_req     (coef_req),
+        .coef_we      (coef_we),
+        .coef_addr    (coef_addr),
+        .coef_wdata   (coef_wdata),
+        .coef_grant   (coef_grant),
+        .coef_rdata   (coef_rdata),
+        .frame        (ch_valid),
+        .engine_plays (filter_ready),
+        .gain         (ramp_gain),
+        .short        (short),
+        .live         (live_bank),
+        .live_taps    (s1_taps)
+    );
+
     wire        blk_we;
     wire [3:0]  blk_addr;
     wire [23:0] blk_data;
@@ -202,14 +263,13 @@ module audio_path #(
         .rst        (rst),
         .ratio_log2 (out_ratio),
         .nos        (nos),
-        // the built-in stage-1 filter (bank 0); the host's banks come with their registers
-        .s1_bank    (3'd0),
-        .s1_taps    (9'd0),
+        .s1_bank    (s1_bank),
+        .s1_taps    (s1_taps),
         .ready      (engine_ready),
-        .coef_req   (1'b0),
-        .coef_we    (1'b0),
-        .coef_addr  (12'd0),
-        .coef_wdata (32'd0),
+        .coef_req   (coef_req),
+        .coef_we    (coef_we),
+        .coef_addr  (coef_addr),
+        .coef_wdata (coef_wdata),
         .coef_grant (coef_grant),
         .coef_rdata (coef_rdata),
         .in_valid   (ch_valid),
@@ -250,11 +310,10 @@ module audio_path #(
         .SYS_CLK_HZ (SYS_CLK_HZ)
     ) u_tx (
         .clk        (clk),
-        .rst        (rst),
         .fam48      (fam48),
         .mult       (tx_mult),
         .slot24     (slot24),
-        .align      (align),
+        .restart    (tx_restart),
         .word_a     (word_a),
         .word_b     (word_b),
         .take_left  (take_left),
@@ -271,6 +330,6 @@ module audio_path #(
         dac_mclk <= !dac_mclk;
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = overrun ^ base_less1[0] ^ coef_grant ^ ^coef_rdata;  // overrun: never by construction (test_rtl_interp)
+    wire unused = overrun ^ base_less1[0];  // overrun: never by construction (test_rtl_interp)
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

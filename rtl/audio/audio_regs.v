@@ -116,21 +116,21 @@ module audio_regs (
                         raddr   <= addr;
                         state   <= S_BUS;
                     end
-                S_BUS: begin
-                    readable    <= rm_readable(page_addr(addr));
-                    writable    <= rm_writable(page_addr(addr));
-                    code_ok     <= rm_code_ok(page_addr(addr), wdata);
-                    stray       <= stray_groups(wdata & ~rm_wmask(page_addr(addr)));
+                S_BUS: begin  // from raddr, registered here: the master's address is far away
+                    readable    <= rm_readable(page_addr(raddr));
+                    writable    <= rm_writable(page_addr(raddr));
+                    code_ok     <= rm_code_ok(page_addr(raddr), wdata);
+                    stray       <= stray_groups(wdata & ~rm_wmask(page_addr(raddr)));
                     is_write    <= op == BUS_WRITE;
-                    wd          <= wdata & rm_rmask(page_addr(addr));
-                    status_sel  <= addr == REG_AUDIO_STATUS[4:0];
-                    wr_source   <= op == BUS_WRITE && addr == REG_AUDIO_SOURCE[4:0];
-                    wr_route    <= op == BUS_WRITE && addr == REG_ROUTE[4:0];
-                    wr_topology <= op == BUS_WRITE && addr == REG_TOPOLOGY[4:0];
-                    wr_format   <= op == BUS_WRITE && addr == REG_OUT_FORMAT[4:0];
-                    wr_freq     <= op == BUS_WRITE && addr == REG_TONE_FREQ[4:0];
-                    wr_level    <= op == BUS_WRITE && addr == REG_TONE_LEVEL[4:0];
-                    wr_oversample <= op == BUS_WRITE && addr == REG_OVERSAMPLE[4:0];
+                    wd          <= wdata & rm_rmask(page_addr(raddr));
+                    status_sel  <= raddr == REG_AUDIO_STATUS[4:0];
+                    wr_source   <= op == BUS_WRITE && raddr == REG_AUDIO_SOURCE[4:0];
+                    wr_route    <= op == BUS_WRITE && raddr == REG_ROUTE[4:0];
+                    wr_topology <= op == BUS_WRITE && raddr == REG_TOPOLOGY[4:0];
+                    wr_format   <= op == BUS_WRITE && raddr == REG_OUT_FORMAT[4:0];
+                    wr_freq     <= op == BUS_WRITE && raddr == REG_TONE_FREQ[4:0];
+                    wr_level    <= op == BUS_WRITE && raddr == REG_TONE_LEVEL[4:0];
+                    wr_oversample <= op == BUS_WRITE && raddr == REG_OVERSAMPLE[4:0];
                     state       <= S_JUDGE;
                 end
                 S_JUDGE: begin

@@ -10,7 +10,9 @@
 //
 // The engine reads every cycle it runs taps and always has the port then; the host port
 // (filter_bank.v) is granted any other cycle: its address comes a cycle before its request,
-// which it holds until `host_grant`; a read's word is in rd_data the cycle after.
+// which it holds until `host_grant` (a strobe, decided in the cycle before from flip-flops, so
+// that only one level of logic stands in front of the far-away SPRAM); a read's word is in
+// rd_data the cycle after.
 `default_nettype none
 
 module coef_store (
@@ -18,7 +20,7 @@ module coef_store (
     input  wire        rst,
     output reg         ready,
     // the engine's reads: the word a cycle after its address
-    input  wire        engine_busy,  // the engine reads this cycle
+    input  wire        engine_busy_next,  // the engine reads in the next cycle
     input  wire [11:0] rd_addr,
     output reg  [31:0] rd_data,
     // the host port
@@ -72,12 +74,16 @@ module coef_store (
     // copy's address or the host's (which holds it a cycle before it asks) is registered first,
     // so that one level of logic is left in front of the SPRAM, far away at the die's edge.
     reg  [11:0] other_addr;
-    always @(posedge clk)
+    reg         grant, other, host_write;  // this cycle: the host's; the copy's or the host's
+    always @(posedge clk) begin
         other_addr <= copying ? copy_next[11:0] : host_addr;
-    assign host_grant = host_req && ready && !engine_busy;
+        grant      <= host_req && !grant && ready && !engine_busy_next;
+        host_write <= host_req && !grant && ready && !engine_busy_next && host_we;
+        other      <= copying || (host_req && !grant && ready && !engine_busy_next);
+    end
+    assign host_grant = grant;
     wire        copy_write = copy_we && copy_to;
-    wire        other = copy_we || host_grant;
-    wire        we   = copy_write || (host_grant && host_we);
+    wire        we   = copy_write || host_write;
     wire [11:0] addr = other ? other_addr : rd_addr;
     wire [31:0] wd   = copy_we ? (copy_zero ? 32'd0 : rom_q) : host_wdata;
     always @(posedge clk)

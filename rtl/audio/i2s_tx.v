@@ -17,12 +17,13 @@ module i2s_tx #(
     parameter integer SYS_CLK_HZ = 49152000
 ) (
     input  wire        clk,
-    input  wire        rst,
     // format and timing
     input  wire        fam48,     // 48 kHz family (else 44.1)
     input  wire [1:0]  mult,      // frame rate = family x 2^mult
     input  wire        slot24,    // 24-bit slots (else 32)
-    input  wire        align,     // strobe: start a frame half a frame from now, silent until then
+    input  wire        restart,   // a reset, or a strobe: start a frame half a frame from now,
+                                  // silent until then (one flip-flop: it fans out to every
+                                  // register here, from afar)
     // the words of the slot to come: (L+, R+) before a left slot, (L-, R-) before a right one
     input  wire [23:0] word_a,
     input  wire [23:0] word_b,
@@ -77,7 +78,7 @@ module i2s_tx #(
     reg        carry_lo;
     reg        half_tick;
     always @(posedge clk)
-        if (rst || align) begin
+        if (restart) begin
             {carry_lo, phase_lo} <= 17'd0;
             {half_tick, phase_hi} <= 17'd0;
         end else begin
@@ -120,12 +121,12 @@ module i2s_tx #(
     // flip-flop; BCLK and everything else move a cycle later alike
     reg hb, fall, rise;
     always @(posedge clk) begin
-        if (rst || align)
+        if (restart)
             hb <= 1'b1;
         else if (half_tick)
             hb <= !hb;
-        fall <= half_tick && hb && !rst && !align;
-        rise <= half_tick && !hb && !rst && !align;
+        fall <= half_tick && hb && !restart;
+        rise <= half_tick && !hb && !restart;
     end
 
     // the shift registers: loaded at a rising edge in a slot's last bit (slot_last is high from
@@ -134,7 +135,7 @@ module i2s_tx #(
     reg shift_q;
     always @(posedge clk) begin
         shift_q <= fall && !pad_nxt;
-        if (rst || align) begin
+        if (restart) begin
             sh_a <= 24'd0;
             sh_b <= 24'd0;
         end else if (rise && slot_last) begin
@@ -149,7 +150,7 @@ module i2s_tx #(
     always @(posedge clk) begin
         take_left  <= 1'b0;
         take_right <= 1'b0;
-        if (rst || align) begin
+        if (restart) begin
             // half a frame ahead: the high half of the left slot's last bit, silent
             q         <= last_bit;
             right     <= 1'b0;

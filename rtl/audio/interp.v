@@ -118,9 +118,8 @@ module interp (
     always @(posedge clk)
         tap_last <= state == S_SETUP ? desc[25:19] == 7'd0 : state == S_TAPS && left == 7'd1;
     // the coefficient store's port is the engine's while it runs taps (S_TAPS), else the host's
-    reg coef_busy;
-    always @(posedge clk)
-        coef_busy <= !rst && (state == S_SETUP || (state == S_TAPS && !tap_last));
+    // (coef_store decides the host's grant for a cycle in the cycle before, from busy_next)
+    wire coef_busy_next = !rst && (state == S_SETUP || (state == S_TAPS && !tap_last));
 
     always @(posedge clk) begin
         results_in <= res_stage != stage && state == S_DRAIN;
@@ -203,7 +202,7 @@ module interp (
         .clk         (clk),
         .rst         (rst),
         .ready       (ready),
-        .engine_busy (coef_busy),
+        .engine_busy_next (coef_busy_next),
         .rd_addr     (ca),
         .rd_data     (coef),
         .host_req    (coef_req),

@@ -29,41 +29,45 @@ module rate_detect #(
     localparam [3:0] NB = 4'd13;  // bounds: twelve, then LOST
 
     /* verilator lint_off UNUSEDSIGNAL */
-    // bound k less one (each arm a constant: no subtractor behind the multiplexer)
-    function automatic [W-1:0] bound_less1(input [3:0] k);
-        integer b;
+    // the cycles from bound k to bound k + 1, less one: each arm a constant (no subtractor
+    // behind the multiplexer); FIRST_GAP from the frame (count 1) to bound 0, less one
+    function automatic [W-1:0] gap_after(input [3:0] k);
+        integer g;
         begin
             case (k)
-                4'd0:  b = lo(192000) - 1;  4'd1:  b = hi(192000) - 1;
-                4'd2:  b = lo(176400) - 1;  4'd3:  b = hi(176400) - 1;
-                4'd4:  b = lo(96000) - 1;   4'd5:  b = hi(96000) - 1;
-                4'd6:  b = lo(88200) - 1;   4'd7:  b = hi(88200) - 1;
-                4'd8:  b = lo(48000) - 1;   4'd9:  b = hi(48000) - 1;
-                4'd10: b = lo(44100) - 1;   4'd11: b = hi(44100) - 1;
-                default: b = LOST - 1;
+                4'd0:  g = hi(192000) - lo(192000) - 1;  4'd1:  g = lo(176400) - hi(192000) - 1;
+                4'd2:  g = hi(176400) - lo(176400) - 1;  4'd3:  g = lo(96000) - hi(176400) - 1;
+                4'd4:  g = hi(96000) - lo(96000) - 1;    4'd5:  g = lo(88200) - hi(96000) - 1;
+                4'd6:  g = hi(88200) - lo(88200) - 1;    4'd7:  g = lo(48000) - hi(88200) - 1;
+                4'd8:  g = hi(48000) - lo(48000) - 1;    4'd9:  g = lo(44100) - hi(48000) - 1;
+                4'd10: g = hi(44100) - lo(44100) - 1;    4'd11: g = LOST - hi(44100) - 1;
+                default: g = 0;
             endcase
-            bound_less1 = b[W-1:0];
+            gap_after = g[W-1:0];
         end
     endfunction
+    localparam integer FIRST_GAP_I = lo(192000) - 1;
+    localparam [W-1:0] FIRST_GAP = FIRST_GAP_I[W-1:0];
     /* verilator lint_on UNUSEDSIGNAL */
 
-    // count: cycles since the last frame, from 1; passed: bounds below the count
-    reg [W-1:0] count;
+    // The count, kept as what remains of it to the next bound (a down-counter: its test is
+    // against a constant); passed: bounds below the count
+    reg [W-1:0] remain;        // bound(passed) - count, where count is cycles since the frame, from 1
+    reg [W-1:0] next_gap;      // gap_after(passed), registered (passed moves at bounds only)
     reg [3:0]   passed;
-    reg [W-1:0] before_bound;  // the next bound less one
     reg         at_bound;      // count == the next bound: decided a cycle ahead (they are far apart)
     wire        lost = passed == NB;
     always @(posedge clk) begin
-        at_bound <= !(rst || frame) && count == before_bound;
+        at_bound <= !(rst || frame) && remain == {{(W - 1){1'b0}}, 1'b1};
+        next_gap <= gap_after(passed);
         if (rst || frame) begin
-            count        <= {{(W - 1){1'b0}}, 1'b1};
-            passed       <= 4'd0;
-            before_bound <= bound_less1(4'd0);
+            remain <= FIRST_GAP;
+            passed <= 4'd0;
         end else if (!lost) begin
-            count <= count + 1'b1;
+            remain <= remain - 1'b1;
             if (at_bound) begin
-                passed       <= passed + 4'd1;
-                before_bound <= bound_less1(passed + 4'd1);
+                passed <= passed + 4'd1;
+                remain <= next_gap;
             end
         end
     end

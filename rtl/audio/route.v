@@ -1,6 +1,6 @@
 // Routing and polarity, bit-serial: after each input frame both samples leave LSB first, one
-// bit a cycle, and the routed, signed channels come out the same way (26 bits: sign-extended
-// far enough for what follows). Serial, the mean is a one-bit adder, a channel choice is a
+// bit a cycle, and the routed, signed channels come out the same way (34 bits: sign-extended
+// far enough for what follows: the switch's fade, ramp.v, keeps the product's top 26). Serial, the mean is a one-bit adder, a channel choice is a
 // one-bit multiplexer and a negation is one flip-flop (bits pass unchanged up to the first 1,
 // inverted after it), so the stage costs a few cells, not a few per bit.
 `default_nettype none
@@ -17,15 +17,14 @@ module route (
     input  wire        invert_l,
     input  wire        invert_r,
     // the routed channels, LSB first: bit j of each in the cycle out_valid is high j-th time
-    output reg         out_valid,
-    output reg         out_first,  // with bit 0
+    output reg         out_valid,  // a frame's bits in a row, a gap between frames
     output reg         out_l,
     output reg         out_r
 );
-    localparam integer NBITS = 26;  // bits out: the mean's and a negation's 25, and one more
+    localparam integer NBITS = 34;  // bits out: the mean's and a negation's 25, one more, and 8 for the fade
 
     reg [23:0] xl, xr;       // the samples, shifting right (sign-extending)
-    reg [4:0]  left;         // bits still to come out, counting the one in flight
+    reg [5:0]  left;         // bits still to come out, counting the one in flight
     reg        run, first, silent;
     reg        carry;        // of L + R
     reg        l_d, r_d;     // bit j of L and R, beside bit j + 1 of the sum (= bit j of the mean)
@@ -38,7 +37,7 @@ module route (
             xr     <= in_sample;
             silent <= in_silent;
             run    <= 1'b1;
-            left   <= NBITS[4:0];
+            left   <= NBITS[5:0];
             carry  <= 1'b0;
         end else if (run) begin
             xl    <= {xl[23], xl[23:1]};
@@ -46,8 +45,8 @@ module route (
             carry <= (xl[0] & xr[0]) | (carry & (xl[0] ^ xr[0]));
             l_d   <= xl[0];
             r_d   <= xr[0];
-            left  <= left - 5'd1;
-            run   <= left != 5'd1;
+            left  <= left - 6'd1;
+            run   <= left != 6'd1;
         end
     end
 
@@ -58,7 +57,6 @@ module route (
     always @(posedge clk) begin
         emit      <= run && !in_valid;
         out_valid <= emit;
-        out_first <= emit && first;
         if (in_valid)
             first <= 1'b1;
         else if (emit)

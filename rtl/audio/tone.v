@@ -7,7 +7,8 @@
 // On start the level is taken. A first pass of 32 steps loads the words a bit a step: z takes
 // the phase folded into [-pi/2, pi/2] (2^31 - phase where its top bits are 01 or 10: sin is the
 // same there), x the level's amplitude over the CORDIC gain (a block-RAM table, 32 bits per
-// 0.5 dB), y zeros; the phase then advances by inc. Each iteration i: x -= d (y >> i),
+// 0.5 dB), y zeros; meanwhile the phase, kept beside them in the first ring, advances by inc a
+// bit a step (it is zero again after a reset). Each iteration i: x -= d (y >> i),
 // y += d (x >> i), z -= d atan(2^-i), d the sign of z (atan bits from a second table). y ends
 // as A sin(phase) with 30 fraction bits; the sample is its bits 30..7, taken as the last
 // iteration makes them and held until the next. sim/tonemodel.c is the bit-exact model;
@@ -17,7 +18,8 @@
 module tone (
     input  wire        clk,
     input  wire        rst,
-    input  wire        start,   // strobe: make the next sample (at least 900 cycles apart)
+    input  wire        start,   // strobe: make the next sample (ignored while one is being made,
+                                // about 900 cycles: a start then would tear the phase)
     input  wire [31:0] inc,     // phase step per sample
     input  wire [7:0]  atten,   // 0.5 dB steps below full scale
     output wire [23:0] sample   // held from the end of one computation to the next one's
@@ -32,37 +34,36 @@ module tone (
     reg [3:0]  x0_rom [0:2047];
     reg        atan_rom [0:2047];
     `include "tone_rom.vh"
+    // a start that comes while a sample is being made (the source switching from the input's
+    // frames to the blocks' can bring two close together) is dropped
+    reg        busy, first;
+    wire       go = start && !busy && !first;
     reg [7:0]  atten_q;    // the level, taken at start: x loads from one table row
     reg [3:0]  x0_q;
     reg        atan_q;
     wire [9:0] atan_next;  // the bit for the next step: the table's read is registered
     wire [2:0] x0_next;    // and x0's four bits
     always @(posedge clk) begin
-        if (start)
+        if (go)
             atten_q <= atten;
         x0_q   <= x0_rom[{atten_q, x0_next}];
         atan_q <= atan_rom[{1'b0, atan_next}];
     end
 
     // ---- sequence: LOAD (one cycle), FOLD (32 bit steps), then ITERS passes of 32
-    reg [31:0] phase;
-    reg        busy, folding, rotating;  // rotating: an iteration step (busy, not folding)
+    reg        folding, rotating;        // rotating: an iteration step (busy, not folding)
     reg        fold_step;                // busy and folding, in one flip-flop
     reg [4:0]  k, iter;      // bit step, iteration
     reg [4:0]  iter_p1, iter_p2, iter_p3, lim;  // iter + 1, + 2, + 3, 31 - iter, kept beside it
-    reg        first;        // the cycle after start: words load
+    // first: the cycle after start: words load
     reg        last_k;       // k == 31, registered a cycle ahead
     reg        next_iter;    // and an iteration ends (the counters below move on it alone)
     reg        final_iter;   // the last iteration is running
     always @(posedge clk) begin
-        first      <= start && !rst;
+        first      <= go && !rst;
         last_k     <= busy && !first && k == 5'd30;
         next_iter  <= busy && !first && k == 5'd30 && rotating;
         final_iter <= rotating && iter == LAST_ITER;
-        if (rst)
-            phase <= 32'd0;
-        else if (fold_step && last_k)  // z has taken it
-            phase <= phase + inc;
         if (rst) begin
             busy      <= 1'b0;
             rotating  <= 1'b0;
@@ -90,7 +91,7 @@ module tone (
     // the load's bit counter, a step ahead of k through the fold: phase and x0 are read at it
     reg  [4:0] ld;
     always @(posedge clk)
-        ld <= start ? 5'd0 : ld + 5'd1;
+        ld <= go ? 5'd0 : ld + 5'd1;
     assign x0_next = ld[4:2];
 
     // ---- the words: x, y and z turn right a bit a step, each a 32-bit ring in block RAM
@@ -102,12 +103,14 @@ module tone (
     // fabric, so no RAM output is on the adders' path; what is read was written at least 30
     // steps before. Past bit 31 the operand is the old sign. While z folds, x takes x0 and y
     // zeros, a bit a step.
-    (* ram_style = "block" *) reg [2:0] ring_own [0:31];  // {z, y, x}
+    // The phase does not turn: its bit k is at address k + 1, where ld is as fold step k
+    // reads and writes it (phase + inc, a bit a step); every other step writes its bit back.
+    (* ram_style = "block" *) reg [3:0] ring_own [0:31];  // {phase, z, y, x}
     (* ram_style = "block" *) reg [1:0] ring_op  [0:31];   // {y, x}
-    reg  [2:0] own_ram;              // the RAMs' registered reads
+    reg  [3:0] own_ram;              // the RAMs' registered reads
     reg  [1:0] op_ram;
     reg  [4:0] ra_own, ra_op;        // their addresses
-    reg        x0b, y0b, z0b;        // bit 0 of each word this step
+    reg        x0b, y0b, z0b, p0b;   // bit 0 of each word this step, and the phase's bit k
     reg        xs_q, ys_q;           // bit i of x and y this step
     reg        x_top, y_top;         // the bit last entered: bit 31 at an iteration's step 0
     reg        x_sign, y_sign;       // old signs, for the shifted operands' extension
@@ -125,15 +128,15 @@ module tone (
     always @(posedge clk)
         tap <= !folding && k[4:2] == 3'b111 ? iter_p3 : iter_p2;
     always @(posedge clk) begin
-        ra_own <= start ? 5'd2 : ra_own + 5'd1;  // ld two steps on
+        ra_own <= go ? 5'd2 : ra_own + 5'd1;  // ld two steps on
         ra_op  <= ld + tap + 5'd1;  // ld next cycle, plus the tap
         if (shift) begin
-            ring_own[ld] <= {z_in, y_in, x_in};
+            ring_own[ld] <= {ph_in, z_in, y_in, x_in};
             ring_op[ld]  <= {y_in, x_in};
         end
         own_ram <= ring_own[ra_own];
         op_ram  <= ring_op[ra_op];
-        {z0b, y0b, x0b} <= own_ram;
+        {p0b, z0b, y0b, x0b} <= own_ram;
         {ys_q, xs_q}    <= op_ram;
         step0  <= first || (busy && last_k);
         // k + 1 + i > 31 within this iteration
@@ -150,9 +153,35 @@ module tone (
     // the sign just made does not loop back through it
     wire       z_new = step0 ? z0b ^ atan_q : z0b ^ atan_q ^ d_plus ^ cz;
     wire       cin_x = step0 ? dp : cx, cin_y = step0 ? !dp : cy, cin_z = step0 ? dp : cz;
-    reg        ph_q;  // the phase's bit k, read a step ahead: z takes the phase while it folds
-    always @(posedge clk)
-        ph_q <= phase[ld];
+    // the phase's bit k while z folds (zero after a reset until the first fold has made it
+    // anew), inc's bit k read a step ahead, their sum bit and carry
+    reg        ph_zero;  // the ring's phase is stale: read it as zero
+    reg        inc_q, cp;
+    reg  [4:0] ld_1;     // ld + 1: inc's bit is chosen in two registered steps, four bits first
+    reg  [3:0] inc_4;
+    reg  [1:0] inc_sel;
+    reg [1:0]  ph_top;   // the phase's bits 30 and 31, as they were last written
+    wire       ph_q  = p0b && !ph_zero;
+    wire       cin_p = !step0 && cp;
+    wire       ph_in = fold_step ? ph_q ^ inc_q ^ cin_p : p0b;
+    always @(posedge clk) begin
+        ld_1    <= go ? 5'd1 : ld_1 + 5'd1;
+        // at a start, bit 0 for the fold's step 0: ld_1 then still counts from the last sample,
+        // which is 32 steps apart only when the samples are a multiple of 32 cycles apart
+        inc_4   <= go ? inc[3:0] : inc[{ld_1[4:2], 2'b00} +: 4];
+        inc_sel <= go ? 2'd0 : ld_1[1:0];
+        inc_q   <= inc_4[inc_sel];
+        if (fold_step) begin
+            cp     <= majority(ph_q, inc_q, cin_p);
+            ph_top <= {ph_in, ph_top[1]};
+        end
+        if (rst) begin
+            ph_zero <= 1'b1;
+            ph_top  <= 2'b00;
+        end else if (fold_step && last_k) begin
+            ph_zero <= 1'b0;
+        end
+    end
     // z = 2^31 - z while folding: negate (bits pass up to the first 1, inverted after), flip bit 31
     wire       z_fold = (fold ? ph_q ^ (!step0 && seen) : ph_q) ^ (fold && last_k);
     assign x_in = fold_step ? x0_q[k[1:0]] : xo ^ cin_x;  // x0's bit k: all of x0 after the fold
@@ -161,7 +190,7 @@ module tone (
 
     always @(posedge clk) begin
         if (first)
-            fold <= phase[31] ^ phase[30];
+            fold <= ph_top[1] ^ ph_top[0];
         if (shift) begin
             x_top <= x_in;
             y_top <= y_in;

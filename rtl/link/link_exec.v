@@ -104,6 +104,16 @@ module link_exec #(
                               bus_resp == BUS_BAD_VALUE ? BAL_ST_BAD_VALUE[2:0] : BAL_ST_BUSY[2:0];
     wire        read_ok     = is_read && status == BAL_ST_OK[2:0];
 
+    // the reply's next byte, chosen into a register a cycle before it is offered: byte_ready
+    // says the register is this byte_idx's (not in the cycle a state or index has just moved)
+    reg  [7:0]  next_byte;
+    reg         byte_ready;
+    wire        offer = out_free && byte_ready;
+    always @(posedge clk) begin
+        next_byte  <= state == S_DATA ? data_byte : header_byte;
+        byte_ready <= (state == S_HEADER || state == S_DATA) && !offer;
+    end
+
     assign buf_raddr = index;
     assign bus_wdata = buf_rdata;
 
@@ -111,6 +121,7 @@ module link_exec #(
         begin
             status   <= st;
             byte_idx <= 3'd0;
+            index    <= {WORD_AW{1'b0}};  // a READ's words follow the header from word 0
             state    <= S_HEADER;
         end
     endtask
@@ -158,6 +169,15 @@ module link_exec #(
     end
 
     wire well_formed = !op_bad && !op_nop && count_ok && len_ok;
+
+    // what to do after the target's answer, decided every cycle (the answer is held until the
+    // next request) and acted on in S_EVAL, the cycle after it came: no enable waits on it
+    always @(posedge clk) begin
+        ans_status <= bus_status;
+        action     <= !applying && !bus_ok     ? A_FAIL :
+                      !at_last                 ? A_NEXT :
+                      is_write && !applying    ? A_APPLY : A_DONE;
+    end
 
     always @(posedge clk) begin
         frame_release <= 1'b0;
@@ -213,14 +233,8 @@ module link_exec #(
                     bus_addr  <= f_addr + {{(16 - WORD_AW){1'b0}}, index};
                     state     <= S_WAIT;
                 end
-                S_WAIT: if (bus_ack) begin
-                    // what to do next, decided here and acted on from a register in S_EVAL
-                    ans_status <= bus_status;
-                    action     <= !applying && !bus_ok     ? A_FAIL :
-                                  !at_last                 ? A_NEXT :
-                                  is_write && !applying    ? A_APPLY : A_DONE;
-                    state      <= S_EVAL;
-                end
+                S_WAIT: if (bus_ack)
+                    state <= S_EVAL;
                 S_EVAL: case (action)
                     A_FAIL: begin
                         if (is_write)
@@ -242,15 +256,13 @@ module link_exec #(
                         answer(BAL_ST_OK[2:0]);
                     end
                 endcase
-                S_HEADER: if (out_free) begin
-                    out_data  <= header_byte;
+                S_HEADER: if (offer) begin
+                    out_data  <= next_byte;
                     out_valid <= 1'b1;
                     out_last  <= byte_idx == 3'd5 && !read_ok;
                     byte_idx  <= byte_idx + 3'd1;
-                    if (byte_idx == 3'd5) begin
-                        index <= {WORD_AW{1'b0}};
+                    if (byte_idx == 3'd5)
                         state <= read_ok ? S_READ : S_DONE;
-                    end
                 end
                 S_READ: begin
                     bus_req  <= 1'b1;
@@ -259,18 +271,19 @@ module link_exec #(
                     state    <= S_RWAIT;
                 end
                 S_RWAIT: if (bus_ack) begin
+                    // the next word's index now (at_last is this word's, from S_READ): no
+                    // enable of index waits on link_tx's acknowledge
+                    index    <= index + 1'b1;
                     byte_idx <= 3'd0;
                     state    <= S_DATA;
                 end
-                S_DATA: if (out_free) begin
-                    out_data  <= data_byte;
+                S_DATA: if (offer) begin
+                    out_data  <= next_byte;
                     out_valid <= 1'b1;
                     out_last  <= byte_idx == 3'd3 && at_last;
                     byte_idx  <= byte_idx + 3'd1;
-                    if (byte_idx == 3'd3) begin
-                        index <= index + 1'b1;
+                    if (byte_idx == 3'd3)
                         state <= at_last ? S_DONE : S_READ;
-                    end
                 end
                 S_DONE: begin
                     frame_release <= 1'b1;

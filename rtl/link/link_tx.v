@@ -44,14 +44,29 @@ module link_tx (
 
     wire slot = !out_valid || out_ready;  // the output can take a byte this cycle
 
+    // the next byte out and whether there is one, chosen into registers a cycle ahead (not in
+    // the cycle after a byte went, when what they come from has just moved): the output's
+    // enable is only the slot, which comes from afar, and one flip-flop
+    reg  [7:0] next_out;
+    reg        next_send;
+    wire       send = slot && next_send;
+    always @(posedge clk) begin
+        next_out  <= esc_pending ? esc_byte
+                   : held ? ((held_end || held_esc) ? BAL_SLIP_ESC : held_byte) : BAL_SLIP_END;
+        next_send <= !rst && !send &&
+                     (esc_pending || held || (state == S_START && in_valid) || state == S_STOP);
+    end
+
     // take a byte while none is held (in_ack high: in_data is the one just taken). The
     // decision is registered: the source holds its byte until in_ack, and nothing it depends
     // on moves in between
     reg  take;
     always @(posedge clk)
         take <= state == S_BODY && !held && !held_last && in_valid && !in_ack && !take && !rst;
-    // the CRC goes out through the same hold and escape path as the body
-    wire       crc_turn  = (state == S_CRC_H || state == S_CRC_L) && slot && !esc_pending && !held;
+    // the CRC goes out through the same hold and escape path as the body: its byte is loaded
+    // every cycle the hold is free (the same byte; the output's slot, which comes from afar,
+    // decides only when it counts as held)
+    wire       crc_turn  = (state == S_CRC_H || state == S_CRC_L) && !esc_pending && !held;
     wire       load      = take || crc_turn;
     wire [7:0] load_byte = take ? in_data : state == S_CRC_H ? crc[15:8] : crc[7:0];
     always @(posedge clk) begin
@@ -80,23 +95,26 @@ module link_tx (
             esc_pending <= 1'b0;
             held        <= 1'b0;
             held_last   <= 1'b0;
-        end else if (slot) begin
-            if (esc_pending) begin
-                out_data    <= esc_byte;
-                out_valid   <= 1'b1;
-                esc_pending <= 1'b0;
+        end else begin
+            if (send) begin  // next_out: what the branch below sends
+                out_data  <= next_out;
+                out_valid <= 1'b1;
+            end
+            if (!slot) begin
+                // nothing moves until the output can take a byte
+            end else if (esc_pending) begin
+                if (next_send)
+                    esc_pending <= 1'b0;
             end else if (held) begin
                 // send the held byte, escaped when it is a control byte
-                out_valid   <= 1'b1;
-                out_data    <= (held_end || held_esc) ? BAL_SLIP_ESC : held_byte;
-                esc_pending <= held_end || held_esc;
-                esc_byte    <= held_end ? BAL_SLIP_ESC_END : BAL_SLIP_ESC_ESC;
-                held        <= 1'b0;
+                if (next_send) begin
+                    esc_pending <= held_end || held_esc;
+                    esc_byte    <= held_end ? BAL_SLIP_ESC_END : BAL_SLIP_ESC_ESC;
+                    held        <= 1'b0;
+                end
             end else begin
                 case (state)
-                    S_START: if (in_valid) begin
-                        out_data  <= BAL_SLIP_END;
-                        out_valid <= 1'b1;
+                    S_START: if (in_valid && next_send) begin  // END first
                         held_last <= 1'b0;
                         state     <= S_BODY;
                     end
@@ -109,9 +127,7 @@ module link_tx (
                         held  <= 1'b1;
                         state <= S_STOP;
                     end
-                    S_STOP: begin
-                        out_data  <= BAL_SLIP_END;
-                        out_valid <= 1'b1;
+                    S_STOP: if (next_send) begin  // END last
                         held_last <= 1'b0;
                         state     <= S_START;
                     end

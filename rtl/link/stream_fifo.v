@@ -1,7 +1,8 @@
 // Synchronous FIFO on block RAM with a valid/ready output stage.
 // The RAM read is registered, so the output register is the RAM's own. Timing: in_ready is a
 // flip-flop judged a cycle early from the fill level (so the FIFO holds a few words fewer than
-// the RAM), and each pointer keeps its successor ready, so a push or a pop only selects.
+// the RAM), and each pointer keeps its successor ready, so a push or a pop only selects; a
+// pop waits a cycle after the last (at most a word every second cycle).
 `default_nettype none
 
 module stream_fifo #(
@@ -27,12 +28,12 @@ module stream_fifo #(
     reg [AW-1:0] wr_ptr, rd_ptr, wr_next, rd_next, used;
     reg          ready_q;
 
-    // empty, registered: the pointers as this cycle's push and pop leave them, compared now
-    reg  empty;
-    wire push  = in_valid && ready_q;
-    wire pop   = (!out_valid || out_ready) && !empty;
-    wire [AW-1:0] wr_after = push ? wr_next : wr_ptr;
-    wire [AW-1:0] rd_after = pop ? rd_next : rd_ptr;
+    // empty, registered from the pointers alone, so it lags a pop by a cycle: a pop waits a
+    // cycle after the last one (pop_q), and pop is one LUT of four flip-flops. One word every
+    // second cycle: the UART brings one every ~160.
+    reg  empty, pop_q;
+    wire push = in_valid && ready_q;
+    wire pop  = (!out_valid || out_ready) && !empty && !pop_q;
 
     assign in_ready = ready_q;
 
@@ -53,8 +54,10 @@ module stream_fifo #(
             ready_q   <= 1'b0;
             out_valid <= 1'b0;
             empty     <= 1'b1;
+            pop_q     <= 1'b0;
         end else begin
-            empty   <= wr_after == rd_after;
+            empty   <= wr_ptr == rd_ptr;
+            pop_q   <= pop;
             used    <= wr_ptr - rd_ptr;
             ready_q <= used < ROOM;
             if (push) begin

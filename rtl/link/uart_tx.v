@@ -20,6 +20,8 @@ module uart_tx #(
     localparam [PHASE_W-1:0] STEP = phase_step(SYS_CLK_HZ, BAUD);
 
     reg [8:0]         shift;      // data bits then the stop bit
+    reg [7:0]         hold;       // the byte taken, until the shift register loads it
+    reg               start;      // a byte was taken last cycle: the start bit begins
     reg [3:0]         bits_left;  // bits still to finish, the current one included
     reg               more;       // bits_left != 1, kept as a flip-flop (it enables the shift)
     reg               busy;       // a flip-flop, so that ready starts no logic chain
@@ -30,20 +32,26 @@ module uart_tx #(
 
     assign ready = !busy;
 
+    // the byte is taken into `hold` (the stream's valid comes from afar: it enables nothing
+    // else), and the start bit begins a cycle later
     always @(posedge clk) begin
+        start <= 1'b0;
         if (rst) begin
             tx   <= 1'b1;
             busy <= 1'b0;
         end else if (!busy) begin
-            tick <= 1'b0;
+            tick  <= 1'b0;
+            phase <= {PHASE_W{1'b0}};
             if (valid) begin
-                tx        <= 1'b0;  // start bit
-                shift     <= {1'b1, data};
-                bits_left <= 4'd10;
-                more      <= 1'b1;
-                busy      <= 1'b1;
-                phase     <= {PHASE_W{1'b0}};
+                hold  <= data;
+                busy  <= 1'b1;
+                start <= 1'b1;
             end
+        end else if (start) begin
+            tx        <= 1'b0;  // start bit
+            shift     <= {1'b1, hold};
+            bits_left <= 4'd10;
+            more      <= 1'b1;
         end else begin
             phase <= phase_next[PHASE_W-1:0];
             tick  <= phase_next[PHASE_W];

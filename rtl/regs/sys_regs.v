@@ -114,10 +114,11 @@ module sys_regs #(
                 next_cnt <= CNT_BASE + k[4:0];
     end
 
-    // 16-bit adds with a registered carry between the halves: no 32-bit chain off the RAM
+    // the low half's add into a register straight off the RAM, its carry and the high half
+    // beside it; the high half's add from them: no chain runs from the RAM into a decision
     reg         carry;
-    wire [15:0] inc_lo = rq[15:0] + 16'd1;
-    wire [15:0] inc_hi = rq[31:16] + {15'd0, carry};
+    reg  [15:0] lo_q, hi_q;
+    wire [15:0] inc_hi = hi_q + {15'd0, carry};
 
     always @(posedge clk) begin
         we         <= 1'b0;
@@ -184,12 +185,14 @@ module sys_regs #(
                 E_INC_R: estate <= E_INC_C;
                 E_INC_C: begin
                     carry    <= &rq[15:0];  // registered: it steers the next cycle's words
+                    lo_q     <= rq[15:0] + 16'd1;
+                    hi_q     <= rq[31:16];
                     waddr    <= inc_a;
                     estate   <= E_INC_H;
                 end
                 E_INC_H: begin
                     // counters saturate at 0xFFFF; the uptime wraps its low half into the high
-                    wd[15:0]  <= !inc_uptime && carry ? rq[15:0] : inc_lo;
+                    wd[15:0]  <= !inc_uptime && carry ? 16'hFFFF : lo_q;
                     wd[31:16] <= inc_uptime ? inc_hi : 16'd0;
                     estate    <= E_INC_W;
                 end
