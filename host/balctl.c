@@ -1088,8 +1088,12 @@ static int filter_design(struct session *s, int argc, char **argv)
         return usage_error("filter design: %s", err);
     if (name)
         snprintf(f.name, sizeof f.name, "%s", name);
-    if (!out) /* to the device, as filter load does */
+    if (!out) { /* the figures first (--json: a line of them, then the upload's), then to the
+                 * device as filter load does */
+        print_filter(s, &f, rate, spec.passband_hz, spec.stopband_hz, "designed", 0);
+        fflush(stdout);
         return upload_filter(s, &f, bank);
+    }
     char comment[200];
     snprintf(comment, sizeof comment, "balctl filter design --type %s --taps %d --passband %.1f --stopband %.1f "
              "--attenuation %.1f --rate %.0f", bal_fir_type_name(type), spec.taps, spec.passband_hz,
@@ -1307,8 +1311,9 @@ static const struct command commands[] = {
      "'filter nos on': zero-order hold, no filter: each input sample is repeated as many\n"
      "times as the ratio says. 'off' (default): the interpolation filter (status shows it).\n"
      "'filter design': a stage-1 2x filter, quantized as the device stores it (Q1.30), its\n"
-     "measured figures printed, then loaded as 'filter load' does, or with --out written to\n"
-     "FILE instead (one integer a line, '# scale 1073741824'):\n"
+     "measured figures printed, then loaded as 'filter load' does (--json: a line of figures,\n"
+     "then the upload's), or with --out written to FILE instead (one integer a line,\n"
+     "'# scale 1073741824'):\n"
      "  --type linear|minimum|apodizing|nos   (linear: Kaiser-windowed linear phase;\n"
      "     minimum: minimum phase, cepstral; apodizing: stopband from fs/2 or below;\n"
      "     nos: the zero-order hold {1, 1})\n"

@@ -606,10 +606,18 @@ static void test_filter_load_list_select(void)
         CHECK(strstr(out, want) != NULL);
         unlink(path);
     }
+    /* designed and loaded in one: the figures first, then the upload */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "design", "--type", "minimum", "--bank", "5", "--name", "min5",
+                    NULL), 0);
+    CHECK(strstr(out, "designed: min5, 191 taps") != NULL && strstr(out, "stopband") != NULL);
+    CHECK(strstr(out, "bank 5: min5, 191 taps, written, read back, committed and live") != NULL);
+    CHECK(strstr(out, "designed:") < strstr(out, "bank 5:"));
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "select", "4", NULL), 0);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "filter", "list", NULL), 0);
     CHECK(strstr(out, "4     nos          2  live") != NULL);
+    CHECK(strstr(out, "5     min5       191  committed") != NULL);
     CHECK(strstr(out, "1     linear     255  committed") != NULL);
-    CHECK(strstr(out, "5     -            -  empty") != NULL);
+    CHECK(strstr(out, "6     -            -  empty") != NULL);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
     CHECK(strstr(out, "filter        nos (bank 4), 2 taps") != NULL);
     /* refusals change nothing */
