@@ -318,7 +318,8 @@ lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh $(GEN)/coef_rom.vh
 	    -GSYS_CLK_HZ=49152000 -GCLK_EXACT=1 $(RTL_TOP) $(RTL_CORE) rtl/ice40/sys_pll_mclk.v sim/ice40_stubs.v
 	@echo "lint: clean"
 
-test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS)
+# bench_link is built here too (not run): a bench that no longer compiles shows in the tests
+test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS) $(BUILD)/tests/bench_link
 	@sh scripts/run-tests.sh $(BUILD) "$(MAKE)" $(TEST_BINS)
 
 # long runs, corpora grown under build/fuzz/ (the seeds in tests/fuzz/ stay as they are)

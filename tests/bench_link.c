@@ -90,6 +90,68 @@ static void measure_upload(struct simhost *h)
          "at 48 kHz) comes after");
 }
 
+/* One request, reported under name */
+static void measure(struct simhost *h, const char *name, uint8_t op, uint16_t addr, uint16_t count)
+{
+    size_t bytes;
+    double us;
+    exchange(h, op, addr, count, NULL, &bytes, &us);
+    char n[96];
+    snprintf(n, sizeof n, "link.%s.wire_bytes", name);
+    emit(n, (double)bytes, "bytes", "request + reply on the UART");
+    snprintf(n, sizeof n, "link.%s.sim_time", name);
+    emit(n, us, "us", "3 Mbaud, 10 bits per byte");
+}
+
+/* Whether 100 write+read round trips of random words all come back right with the host's
+ * UART off by err (a fraction). */
+static int round_trips_ok(double err)
+{
+    struct bm_options opt = {1, 0};
+    struct simhost *h = simhost_new(&opt, err);
+    static uint8_t frame[BAL_FRAME_MAX], wire[BAL_WIRE_MAX], got[65536];
+    uint32_t seed = 12345;
+    int ok = 1;
+    simhost_run(h, 4096);
+    for (int i = 0; i < 100 && ok; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t v = seed ^ 0xC0DBC0DBu;
+        uint16_t a = (uint16_t)(BAL_BLK_SCRATCH_RAM_BASE + (seed >> 24));
+        struct bal_request wr = {(uint8_t)(2 * i), BAL_OP_WRITE, a, 1, &v};
+        struct bal_request rd = {(uint8_t)(2 * i + 1), BAL_OP_READ, a, 1, NULL};
+        simhost_send(h, wire, bal_slip_encode(frame, bal_build_request(&wr, frame), wire));
+        simhost_run_until_rx(h, 10, 200000);
+        simhost_run(h, 2000);
+        simhost_take(h, got, sizeof got);
+        simhost_send(h, wire, bal_slip_encode(frame, bal_build_request(&rd, frame), wire));
+        simhost_run_until_rx(h, 14, 200000);
+        simhost_run(h, 2000);
+        size_t n = simhost_take(h, got, sizeof got);
+        struct bal_slip_decoder d;
+        struct bal_response rs;
+        int good = 0;
+        bal_slip_reset(&d);
+        for (size_t k = 0; k < n; k++)
+            if (bal_slip_feed(&d, got[k]) == BAL_SLIP_FRAME &&
+                bal_parse_response(d.buf, d.len, true, &rs) == BAL_PARSE_OK &&
+                rs.status == BAL_ST_OK && rs.data[0] == v)
+                good++;
+        ok = good == 1;
+    }
+    simhost_free(h);
+    return ok;
+}
+
+/* The largest host baud error (percent, in 0.25% steps) at which every round trip works. */
+static double baud_tolerance(int sign)
+{
+    double pct = 0;
+    while (pct < 15 && round_trips_ok(sign * (pct + 0.25) / 100))
+        pct += 0.25;
+    return pct;
+}
+
+
 int main(void)
 {
     struct bm_options opt = {1, 0};
