@@ -76,7 +76,7 @@ RTL_LINK   := rtl/link/uart_rx.v rtl/link/uart_tx.v rtl/link/stream_fifo.v rtl/l
               rtl/link/link_rx.v rtl/link/link_exec.v rtl/link/link_tx.v
 RTL_REGS   := rtl/regs/reg_decoder.v rtl/regs/sys_regs.v rtl/regs/scratch_ram.v
 RTL_ENGINE := rtl/audio/interp.v rtl/audio/coef_store.v rtl/audio/mac_lane.v
-RTL_AUDIO  := rtl/audio/audio_regs.v rtl/audio/audio_path.v rtl/audio/i2s_rx.v rtl/audio/rate_detect.v \
+RTL_AUDIO  := rtl/audio/audio_path.v rtl/audio/i2s_rx.v rtl/audio/rate_detect.v \
               rtl/audio/route.v rtl/audio/channels.v rtl/audio/ramp.v rtl/audio/filter_bank.v \
               rtl/audio/frame_out.v rtl/audio/i2s_tx.v rtl/audio/tone.v \
               $(RTL_ENGINE)

@@ -177,13 +177,13 @@ module balanced_core #(
         .tx         (uart_tx)
     );
 
-    // ---- register bus: decoder and targets. 0: system and link registers; 1: scratch;
-    // 2: audio settings and status; 3: the filter banks, their window and registers.
-    localparam integer NT = 4;
+    // ---- register bus: decoder and targets. 0: system, link and audio registers; 1: scratch;
+    // 2: the filter banks, their window and registers.
+    localparam integer NT = 3;
     localparam [15:0] SYS_BASE = REG_ID;
     localparam [15:0] SCR_BASE = BLK_SCRATCH_RAM_BASE;
-    localparam [15:0] AUD_BASE = REG_AUDIO_SOURCE;
     localparam [15:0] FLT_BASE = BLK_FILTER_COEFS_BASE;  // to FILTER_INFO and the FILTER_ registers
+    localparam [4:0]  SYS_AW   = 5'd6;
     localparam [4:0]  FLT_AW   = 5'd12;
     localparam integer SCR_AW  = $clog2(BLK_SCRATCH_RAM_SIZE);
     localparam [4:0]  SCR_AW5  = SCR_AW[4:0];
@@ -192,9 +192,9 @@ module balanced_core #(
     wire [NT*32-1:0] t_rdata;
     reg_decoder #(
         .NT       (NT),
-        .T_BASE   ({FLT_BASE, AUD_BASE, SCR_BASE, SYS_BASE}),
-        .T_AW     ({FLT_AW, 5'd5, SCR_AW5, 5'd5}),
-        .T_GATED  (4'b1000)  // filter_bank
+        .T_BASE   ({FLT_BASE, SCR_BASE, SYS_BASE}),
+        .T_AW     ({FLT_AW, SCR_AW5, SYS_AW}),
+        .T_GATED  (3'b100)  // filter_bank
     ) u_decoder (
         .clk      (clk),
         .rst      (rst),
@@ -221,6 +221,12 @@ module balanced_core #(
     end
 
     wire ctrl_mute, soft_reset, dsp_ready;
+    // the audio settings (in sys_regs' flip-flops) and the status they show
+    wire [1:0] aud_source, aud_topology, aud_in_slot, aud_ratio, aud_out_ratio;
+    wire [2:0] aud_route, aud_in_rate, aud_out_rate;
+    wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked, aud_nos, aud_filter_ready;
+    wire [31:0] aud_tone_inc;
+    wire [7:0]  aud_tone_atten;
     sys_regs #(
         .SYS_CLK_HZ   (SYS_CLK_HZ),
         .BUILD_HASH   (BUILD_HASH),
@@ -231,7 +237,7 @@ module balanced_core #(
         .ms_tick      (ms),
         .req          (t_req[0]),
         .op           (m_op),
-        .addr         (m_addr[4:0]),
+        .addr         (m_addr[5:0]),
         .wdata        (m_wdata),
         .ack          (t_ack[0]),
         .resp         (t_resp[1:0]),
@@ -240,38 +246,7 @@ module balanced_core #(
         .dsp_ready    (dsp_ready),
         .ev           (ev_q),
         .ctrl_mute    (ctrl_mute),
-        .soft_reset   (soft_reset)
-    );
-
-    scratch_ram #(
-        .WORDS  (BLK_SCRATCH_RAM_SIZE)
-    ) u_scratch (
-        .clk    (clk),
-        .req    (t_req[1]),
-        .op     (m_op),
-        .addr   (m_addr[SCR_AW-1:0]),
-        .wdata  (m_wdata),
-        .ack    (t_ack[1]),
-        .resp   (t_resp[3:2]),
-        .rdata  (t_rdata[63:32])
-    );
-
-    // ---- the audio path and its registers
-    wire [1:0] aud_source, aud_topology, aud_in_slot, aud_ratio, aud_out_ratio;
-    wire [2:0] aud_route, aud_in_rate, aud_out_rate;
-    wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked, aud_nos, aud_filter_ready;
-    wire [31:0] aud_tone_inc;
-    wire [7:0]  aud_tone_atten;
-    audio_regs u_audio_regs (
-        .clk          (clk),
-        .rst          (rst),
-        .req          (t_req[2]),
-        .op           (m_op),
-        .addr         (m_addr[4:0]),
-        .wdata        (m_wdata),
-        .ack          (t_ack[2]),
-        .resp         (t_resp[5:4]),
-        .rdata        (t_rdata[95:64]),
+        .soft_reset   (soft_reset),
         .source       (aud_source),
         .route_mode   (aud_route),
         .invert_l     (aud_inv_l),
@@ -290,6 +265,20 @@ module balanced_core #(
         .filter_ready (aud_filter_ready)
     );
 
+    scratch_ram #(
+        .WORDS  (BLK_SCRATCH_RAM_SIZE)
+    ) u_scratch (
+        .clk    (clk),
+        .req    (t_req[1]),
+        .op     (m_op),
+        .addr   (m_addr[SCR_AW-1:0]),
+        .wdata  (m_wdata),
+        .ack    (t_ack[1]),
+        .resp   (t_resp[3:2]),
+        .rdata  (t_rdata[63:32])
+    );
+
+    // ---- the audio path
     // the datapath's reset, registered: it fans out across the audio path
     reg audio_rst;
     always @(posedge clk)
@@ -318,13 +307,13 @@ module balanced_core #(
         .out_rate     (aud_out_rate),
         .out_ratio    (aud_out_ratio),
         .filter_ready (aud_filter_ready),
-        .flt_req      (t_req[3]),
+        .flt_req      (t_req[2]),
         .flt_op       (m_op),
         .flt_addr     (m_addr[11:0]),
         .flt_wdata    (m_wdata),
-        .flt_ack      (t_ack[3]),
-        .flt_resp     (t_resp[7:6]),
-        .flt_rdata    (t_rdata[127:96]),
+        .flt_ack      (t_ack[2]),
+        .flt_resp     (t_resp[5:4]),
+        .flt_rdata    (t_rdata[95:64]),
         .i2s_bclk     (i2s_bclk),
         .i2s_lrclk    (i2s_lrclk),
         .i2s_data     (i2s_data),

@@ -124,7 +124,7 @@ awk 'NR > 1 && $1 ~ /^(uart_rx|uart_tx|stream_fifo|link_rx|link_exec|link_tx|crc
      END { print s }' "$out/blocks.txt" | while read -r total; do
     json fpga.lc_est.control_plane "$total" LC "sum of the control-plane blocks, one instance each (nextpnr: fpga.LC)"
 done
-awk 'NR > 1 && $1 ~ /^(audio_regs|audio_path|i2s_rx|rate_detect|route|channels|frame_out|i2s_tx|tone)$/ { s += $7 }
+awk 'NR > 1 && $1 ~ /^(audio_path|i2s_rx|rate_detect|route|channels|frame_out|i2s_tx|tone)$/ { s += $7 }
      END { print s }' "$out/blocks.txt" | while read -r total; do
     json fpga.lc_est.audio_sum "$total" LC "sum of the audio blocks around the engine, one instance each"
 done

@@ -7,10 +7,9 @@
 // frame's L and R are fetched (the next of the block being played, or after the block's last
 // frame the first of the newest block: block_start, the next input frame is due, for the
 // sources made inside); they are the left slot's words, L+ and R+. After it takes those, the
-// same frame is fetched again into the same two registers, as the right slot's L- and R-, as
-// the topology says: negated (balanced; mono-bridged, where the engine carried the mean on both
-// channels), zero (single-ended) or kept (parallel). One negator serves both words, as they
-// leave the RAM a cycle apart. The words were saturated to +-(2^23 - 1), so -L exists.
+// same two registers become the right slot's, L- and R-, as the topology says: negated
+// (balanced; mono-bridged, where the engine carried the mean on both channels), zero
+// (single-ended) or kept (parallel). The words were saturated to +-(2^23 - 1), so -L exists.
 `default_nettype none
 
 module frame_out (
@@ -51,68 +50,56 @@ module frame_out (
     end
 
     // ---- the frame to come: its index in the block, fetched after a right slot's take (or an
-    // align) for the plus lanes, and again after a left slot's for the minus lanes: fetch 1
-    // reads L, 2 reads R; the RAM's word arrives a cycle later, its negation a cycle after that
+    // align): 1 reads L, 2 reads R; the RAM's word arrives a cycle later
     reg  [2:0]  frame;
     reg  [2:0]  last;        // 2^ratio_log2 - 1
     reg         play_half;
-    reg  [2:0]  fetch;       // 0: none; 1 .. 4
-    reg         minus;       // the fetch is the minus lanes'
+    reg  [1:0]  fetch;
     reg  [23:0] word;
     reg         wrap;        // the frame to come is the block's last: registered, frame moves
                              // only at takes, half a frame apart
-    // the transmitter's strobes, registered here first and combined into what they start (they
-    // come from afar and steer wide): it has taken the words at its strobe, and the next take
-    // is half a frame away
-    reg         restart, next_frame, refetch, refetch_minus;
-    always @(posedge clk) begin
-        restart       <= rst || align;
-        next_frame    <= take_right;
-        refetch       <= rst || align || take_right || take_left;
-        refetch_minus <= take_left && !(rst || align || take_right);
-    end
     always @(posedge clk) begin
         last        <= (3'd1 << ratio_log2) - 3'd1;
         wrap        <= frame >= last;
-        // the next input frame is due: said at once (at 2x from 192 kHz the engine's block
-        // takes 239 of the frame's 256 cycles)
-        block_start <= take_right && wrap && !(rst || align);
-        word        <= buffer[{play_half, frame, fetch == 3'd2}];
-        if (restart) begin
+        block_start <= 1'b0;
+        word        <= buffer[{play_half, frame, fetch == 2'd2}];
+        if (rst || align) begin
             frame     <= 3'd0;
             play_half <= newest_half;
-        end else if (next_frame) begin
+            fetch     <= 2'd1;
+        end else if (take_right) begin
             frame       <= wrap ? 3'd0 : frame + 3'd1;
+            block_start <= wrap;
             if (wrap)
                 play_half <= newest_half;
-        end
-        if (refetch) begin
-            fetch <= 3'd1;
-            minus <= refetch_minus;
-        end else if (fetch != 3'd0) begin
-            fetch <= fetch == 3'd4 ? 3'd0 : fetch + 3'd1;
+            fetch       <= 2'd1;
+        end else if (fetch != 2'd0) begin
+            fetch <= fetch + 2'd1;
         end
     end
 
-    // ---- the words: the plus lanes as fetched, the minus lanes negated (the negation
-    // registered on its own: a carry chain, then the choice), zero or kept (not fetched into);
-    // zeros while silent
+    // ---- the words: fetched (zeros while silent), then made the minus lanes in place
+    // (the negations are registered on their own: a carry chain, then the choice)
     reg [1:0]  topo;
     reg        minus_zero, minus_keep;
-    reg [23:0] neg;
-    wire       zero   = silent || (minus && minus_zero);
-    wire       keep   = minus_keep && !silent;  // the minus lanes are the plus lanes
-    wire       load_a = minus ? fetch == 3'd3 && !keep : fetch == 3'd2;
-    wire       load_b = minus ? fetch == 3'd4 && !keep : fetch == 3'd3;
-    wire [23:0] value = zero ? 24'd0 : minus ? neg : word;
+    reg [23:0] neg_a, neg_b;
     always @(posedge clk) begin
         topo       <= topology;
-        minus_zero <= topo == TOPO_SE;
+        minus_zero <= topo == TOPO_SE || silent;
         minus_keep <= topo == TOPO_PARALLEL;
-        neg        <= -word;
-        if (load_a)
-            word_a <= value;
-        if (load_b)
-            word_b <= value;
+        neg_a      <= -word_a;
+        neg_b      <= -word_b;
+        if (fetch == 2'd2)
+            word_a <= silent ? 24'd0 : word;
+        else if (take_left && minus_zero)
+            word_a <= 24'd0;
+        else if (take_left && !minus_keep)
+            word_a <= neg_a;
+        if (fetch == 2'd3)
+            word_b <= silent ? 24'd0 : word;
+        else if (take_left && minus_zero)
+            word_b <= 24'd0;
+        else if (take_left && !minus_keep)
+            word_b <= neg_b;
     end
 endmodule
