@@ -1031,6 +1031,40 @@ static void test_filter_bank_registers(void)
     bench_free(b);
 }
 
+/* Half full scale: the zero-order hold's response overshoots full scale in stages 2 and 3 */
+static void gen_impulse_half(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    *l = k == b->zero_until ? AM_MAX / 2 : 0;
+    *r = k == b->zero_until ? -(AM_MAX / 2) : 0;
+}
+
+/* f written to a bank, committed and switched to at 48 kHz 8x, then an impulse from `gen`
+ * through the whole chain: the output frames bit-exact with the chain model that has f as stage
+ * 1 (compare_chain's count, -1 if any differ); the model's frames in chain_out[0..*m), where
+ * the pins' frames start in b->out at *start. */
+static long loaded_impulse(struct bench *b, unsigned bank, const struct ip_fir *f,
+                           void (*gen)(struct bench *, size_t, int32_t *, int32_t *), size_t frames,
+                           size_t *m, size_t *start)
+{
+    engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
+    bank_write(b, bank, f, 0, f->taps, ip_bank_check(f->coef, f->taps));
+    CHECK_EQ(commit(b, bank, (unsigned)f->taps), BAL_ST_OK);
+    CHECK(wait_switch(b) >= 0);
+    CHECK_EQ(status_live(filter_status(b)), bank);
+    forget_frames(b);
+    b->zero_until = 200;
+    b->gen = gen;
+    source_start(b, 48000, 32);
+    run_frames(b, 200 + frames + 16);
+    b->src_on = false;
+    chain_s1 = f;
+    *m = chain_model(b, b->zero_until, b->zero_until + frames, 8, false);
+    *start = 0;
+    long agree = compare_chain(b, *m, start);
+    chain_s1 = NULL;
+    return agree;
+}
+
 /* A loaded filter in the whole chain at 48 kHz 8x: the impulse response at the pins bit-exact
  * against the chain model with that filter as stage 1. */
 static void test_filter_bank_impulse(void)
@@ -1039,21 +1073,8 @@ static void test_filter_bank_impulse(void)
     static struct ip_fir f;
     lowpass(&f, 127, 10.0, "lp127");
     struct bench *b = bench_new_at(false);
-    engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
-    bank_write(b, 5, &f, 0, f.taps, ip_bank_check(f.coef, f.taps));
-    CHECK_EQ(commit(b, 5, (unsigned)f.taps), BAL_ST_OK);
-    CHECK(wait_switch(b) >= 0);
-    CHECK_EQ(status_live(filter_status(b)), 5);
-    forget_frames(b);
-    b->zero_until = 200;
-    b->gen = gen_impulse;
-    source_start(b, 48000, 32);
-    run_frames(b, 200 + FRAMES + 16);
-    b->src_on = false;
-    chain_s1 = &f;
-    size_t m = chain_model(b, b->zero_until, b->zero_until + FRAMES, 8, false), start = 0;
-    long agree = compare_chain(b, m, &start);
-    chain_s1 = NULL;
+    size_t m, start;
+    long agree = loaded_impulse(b, 5, &f, gen_impulse, FRAMES, &m, &start);
     printf("MEASURE a loaded 127-tap filter (bank 5) at the pins, 48 kHz 8x: %ld output frames of its impulse "
            "response bit-exact\n", agree);
     CHECK(agree >= 8 * FRAMES);
@@ -1157,13 +1178,6 @@ static double rel_level_db(const double *h, size_t n, double fs, double f)
     return 20 * log10(hypot(re, im) / fabs(dc));
 }
 
-/* Half full scale: the zero-order hold's response overshoots full scale in stages 2 and 3 */
-static void gen_impulse_half(struct bench *b, size_t k, int32_t *l, int32_t *r)
-{
-    *l = k == b->zero_until ? AM_MAX / 2 : 0;
-    *r = k == b->zero_until ? -(AM_MAX / 2) : 0;
-}
-
 /* Each type balctl designs (host/fir_design.c, its defaults at 48 kHz), written to a bank,
  * committed and switched to: its impulse response at the pins at 48 kHz 8x is bit-exact with the
  * chain model that has the design as stage 1, and its level measured from the pins' response at
@@ -1188,21 +1202,8 @@ static void test_filter_types_impulse(void)
         snprintf(f.name, sizeof f.name, "%s", d.name);
         unsigned bank = 1 + t;
         struct bench *b = bench_new_at(false);
-        engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
-        bank_write(b, bank, &f, 0, f.taps, ip_bank_check(f.coef, f.taps));
-        CHECK_EQ(commit(b, bank, (unsigned)f.taps), BAL_ST_OK);
-        CHECK(wait_switch(b) >= 0);
-        CHECK_EQ(status_live(filter_status(b)), bank);
-        forget_frames(b);
-        b->zero_until = 200;
-        b->gen = gen_impulse_half;
-        source_start(b, 48000, 32);
-        run_frames(b, 200 + FRAMES + 16);
-        b->src_on = false;
-        chain_s1 = &f;
-        size_t m = chain_model(b, b->zero_until, b->zero_until + FRAMES, 8, false), start = 0;
-        long agree = compare_chain(b, m, &start);
-        chain_s1 = NULL;
+        size_t m, start;
+        long agree = loaded_impulse(b, bank, &f, gen_impulse_half, FRAMES, &m, &start);
         CHECK(agree >= N);
         /* the pins' response from where the impulse went in (the model's silent lead, kept) */
         size_t lead = 0;
