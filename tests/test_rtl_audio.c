@@ -1205,7 +1205,7 @@ static void test_filter_types_impulse(void)
         size_t m, start;
         long agree = loaded_impulse(b, bank, &f, gen_impulse_half, FRAMES, &m, &start);
         CHECK(agree >= N);
-        /* the pins' response from where the impulse went in (the model's silent lead, kept) */
+        /* the pins' response from its first sample that is not zero (the model's lead skipped) */
         size_t lead = 0;
         while (lead < m && !chain_out[lead][0])
             lead++;
