@@ -293,8 +293,6 @@ static int read_info(struct session *s, struct device_info *d)
     return BAL_OK; /* ID and VERSION were checked when the session started */
 }
 
-#define FIELD(reg, f, v) (((v) & BAL_##reg##_##f##_MASK) >> BAL_##reg##_##f##_LSB)
-
 static void print_info_json(const struct session *s, const struct device_info *d)
 {
     printf("{\"device\":");
@@ -302,14 +300,14 @@ static void print_info_json(const struct session *s, const struct device_info *d
     printf(",\"id\":\"0x%08X\",\"protocol\":%u,\"rtl_version\":\"%u.%u.%u\",\"build\":\"%08x\","
            "\"sysclk_hz\":%u,\"clock_exact\":%s,\"pll_lock\":%s,\"dsp_ready\":%s,\"link_error\":%s,\"mute\":%s,"
            "\"lanes\":%u,\"max_words\":%u,\"uptime_ms\":%u,\"link\":{",
-           d->id, FIELD(VERSION, PROTO, d->version), FIELD(VERSION, MAJOR, d->version),
-           FIELD(VERSION, MINOR, d->version), FIELD(VERSION, PATCH, d->version), d->build,
-           d->sysclk, FIELD(STATUS, CLK_EXACT, d->status) ? "true" : "false",
-           FIELD(STATUS, PLL_LOCK, d->status) ? "true" : "false",
-           FIELD(STATUS, DSP_READY, d->status) ? "true" : "false",
-           FIELD(STATUS, LINK_ERR, d->status) ? "true" : "false",
-           FIELD(CTRL, MUTE, d->ctrl) ? "true" : "false", FIELD(CAPS, LANES, d->caps),
-           FIELD(CAPS, MAX_WORDS, d->caps), d->uptime);
+           d->id, BAL_FIELD(VERSION, PROTO, d->version), BAL_FIELD(VERSION, MAJOR, d->version),
+           BAL_FIELD(VERSION, MINOR, d->version), BAL_FIELD(VERSION, PATCH, d->version), d->build,
+           d->sysclk, BAL_FIELD(STATUS, CLK_EXACT, d->status) ? "true" : "false",
+           BAL_FIELD(STATUS, PLL_LOCK, d->status) ? "true" : "false",
+           BAL_FIELD(STATUS, DSP_READY, d->status) ? "true" : "false",
+           BAL_FIELD(STATUS, LINK_ERR, d->status) ? "true" : "false",
+           BAL_FIELD(CTRL, MUTE, d->ctrl) ? "true" : "false", BAL_FIELD(CAPS, LANES, d->caps),
+           BAL_FIELD(CAPS, MAX_WORDS, d->caps), d->uptime);
     for (int i = 0; i < 7; i++)
         printf("%s\"%s\":%u", i ? "," : "", link_counter_names[i], d->link[i]);
     printf("},\"host\":{\"retries\":%u,\"timeouts\":%u,\"bad_frames\":%u}}\n",
@@ -321,18 +319,19 @@ static void print_info_text(const struct session *s, const struct device_info *d
     printf("device        %s\n", s->device);
     printf("id            0x%08X (%c%c%c%c)\n", d->id, d->id >> 24, (d->id >> 16) & 0xFF,
            (d->id >> 8) & 0xFF, d->id & 0xFF);
-    printf("version       RTL %u.%u.%u, protocol %u\n", FIELD(VERSION, MAJOR, d->version),
-           FIELD(VERSION, MINOR, d->version), FIELD(VERSION, PATCH, d->version),
-           FIELD(VERSION, PROTO, d->version));
+    printf("version       RTL %u.%u.%u, protocol %u\n", BAL_FIELD(VERSION, MAJOR, d->version),
+           BAL_FIELD(VERSION, MINOR, d->version), BAL_FIELD(VERSION, PATCH, d->version),
+           BAL_FIELD(VERSION, PROTO, d->version));
     printf("build         %08x\n", d->build);
     printf("system clock  %.6f MHz (%s)\n", d->sysclk / 1e6,
-           FIELD(STATUS, CLK_EXACT, d->status) ? "exact audio clock"
+           BAL_FIELD(STATUS, CLK_EXACT, d->status) ? "exact audio clock"
                                                : "from the crystal: audio rates approximate");
-    printf("PLL           %s\n", FIELD(STATUS, PLL_LOCK, d->status) ? "locked" : "UNLOCKED");
-    printf("datapath      %s\n", FIELD(STATUS, DSP_READY, d->status) ? "ready" : "settling");
-    printf("link errors   %s\n", FIELD(STATUS, LINK_ERR, d->status) ? "yes (see below; 'reg write LINK_CLEAR 1' clears)" : "none");
-    printf("mute          %s\n", FIELD(CTRL, MUTE, d->ctrl) ? "on" : "off");
-    printf("lanes         %u (L+ L- R+ R-)\n", FIELD(CAPS, LANES, d->caps));
+    printf("PLL           %s\n", BAL_FIELD(STATUS, PLL_LOCK, d->status) ? "locked" : "UNLOCKED");
+    printf("datapath      %s\n", BAL_FIELD(STATUS, DSP_READY, d->status) ? "ready" : "settling");
+    printf("link errors   %s\n",
+           BAL_FIELD(STATUS, LINK_ERR, d->status) ? "yes (see below; 'reg write LINK_CLEAR 1' clears)" : "none");
+    printf("mute          %s\n", BAL_FIELD(CTRL, MUTE, d->ctrl) ? "on" : "off");
+    printf("lanes         %u (L+ L- R+ R-)\n", BAL_FIELD(CAPS, LANES, d->caps));
     printf("uptime        %.3f s\n", d->uptime / 1000.0);
     printf("link          ");
     for (int i = 0; i < 7; i++)
@@ -804,9 +803,9 @@ static int cmd_oversample(struct session *s, int argc, char **argv)
     if (rc)
         return rc;
     /* what plays now: a locked input at its rate, or the tone and silence at 48 kHz */
-    bool input = FIELD(AUDIO_SOURCE, SOURCE, src) == BAL_AUDIO_SOURCE_SOURCE_I2S &&
-                 FIELD(AUDIO_STATUS, LOCKED, st);
-    unsigned in_hz = input ? rate_hz(FIELD(AUDIO_STATUS, RATE, st)) : 48000;
+    bool input = BAL_FIELD(AUDIO_SOURCE, SOURCE, src) == BAL_AUDIO_SOURCE_SOURCE_I2S &&
+                 BAL_FIELD(AUDIO_STATUS, LOCKED, st);
+    unsigned in_hz = input ? rate_hz(BAL_FIELD(AUDIO_STATUS, RATE, st)) : 48000;
     unsigned ratio = 1u << code, max = ratio_max_for(in_hz);
     if (ratio > max)
         return report(EXIT_DEVICE, "oversample %u: the input plays at %.1f kHz, which allows up to "
@@ -886,7 +885,7 @@ static int pick_bank(struct session *s, long want, unsigned *bank, uint32_t *st)
     int rc = bal_filter_status(&s->link, st);
     if (rc)
         return link_error(s, rc);
-    unsigned live = FIELD(FILTER_STATUS, LIVE, *st), valid = FIELD(FILTER_STATUS, VALID, *st);
+    unsigned live = BAL_FIELD(FILTER_STATUS, LIVE, *st), valid = BAL_FIELD(FILTER_STATUS, VALID, *st);
     if (want > 0) {
         if ((unsigned)want == live)
             return report(EXIT_DEVICE, "bank %ld is live: load into another bank, or select another first",
@@ -998,7 +997,7 @@ static int filter_list(struct session *s, int argc, char **argv)
         }
     }
     if (s->json)
-        printf("],\"result\":\"%s\"}\n", bal_filter_result_name(FIELD(FILTER_STATUS, RESULT, st)));
+        printf("],\"result\":\"%s\"}\n", bal_filter_result_name(BAL_FIELD(FILTER_STATUS, RESULT, st)));
     return EXIT_OK;
 }
 
@@ -1141,7 +1140,7 @@ static int filter_show(struct session *s, int argc, char **argv)
         if ((rc = bal_filter_status(&s->link, &st)))
             return link_error(s, rc);
         if (bank < 0)
-            bank = FIELD(FILTER_STATUS, LIVE, st);
+            bank = BAL_FIELD(FILTER_STATUS, LIVE, st);
         if ((rc = bal_filter_bank(&s->link, (unsigned)bank, st, &k)))
             return link_error(s, rc);
         if (!k.valid)
@@ -1200,27 +1199,27 @@ static int cmd_status(struct session *s, int argc, char **argv)
         (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, st)) ||
         (rc = bal_read(&s->link, BAL_REG_CTRL, 2, ctl)) ||
         (rc = bal_read(&s->link, BAL_REG_FILTER_STATUS, 1, &fs)) ||
-        (rc = bal_read(&s->link, bal_filter_info_addr(FIELD(FILTER_STATUS, LIVE, fs), 0), 2, fname)))
+        (rc = bal_read(&s->link, bal_filter_info_addr(BAL_FIELD(FILTER_STATUS, LIVE, fs), 0), 2, fname)))
         return link_error(s, rc);
-    const char *source = code_name(BAL_REG_AUDIO_SOURCE, "SOURCE", FIELD(AUDIO_SOURCE, SOURCE, src));
-    bool locked = FIELD(AUDIO_STATUS, LOCKED, st[0]);
-    unsigned in_hz = rate_hz(FIELD(AUDIO_STATUS, RATE, st[0]));
-    unsigned in_slot = (unsigned[]){0, 16, 24, 32}[FIELD(AUDIO_STATUS, SLOT_IN, st[0])];
-    unsigned ratio = 1u << FIELD(AUDIO_STATUS, OUT_RATIO, st[0]);
-    unsigned asked = 1u << FIELD(OVERSAMPLE, RATIO, rt[3]);
-    bool nos = FIELD(OVERSAMPLE, NOS, rt[3]), filter_ready = FIELD(AUDIO_STATUS, FILTER_READY, st[0]);
-    unsigned out_hz = rate_hz(FIELD(AUDIO_STATUS, OUT_RATE, st[0])) * ratio;
-    unsigned taps = FIELD(FILTER_STATUS, TAPS, fs), bank = FIELD(FILTER_STATUS, LIVE, fs);
-    bool short_fir = FIELD(FILTER_STATUS, SHORT, fs);
+    const char *source = code_name(BAL_REG_AUDIO_SOURCE, "SOURCE", BAL_FIELD(AUDIO_SOURCE, SOURCE, src));
+    bool locked = BAL_FIELD(AUDIO_STATUS, LOCKED, st[0]);
+    unsigned in_hz = rate_hz(BAL_FIELD(AUDIO_STATUS, RATE, st[0]));
+    unsigned in_slot = (unsigned[]){0, 16, 24, 32}[BAL_FIELD(AUDIO_STATUS, SLOT_IN, st[0])];
+    unsigned ratio = 1u << BAL_FIELD(AUDIO_STATUS, OUT_RATIO, st[0]);
+    unsigned asked = 1u << BAL_FIELD(OVERSAMPLE, RATIO, rt[3]);
+    bool nos = BAL_FIELD(OVERSAMPLE, NOS, rt[3]), filter_ready = BAL_FIELD(AUDIO_STATUS, FILTER_READY, st[0]);
+    unsigned out_hz = rate_hz(BAL_FIELD(AUDIO_STATUS, OUT_RATE, st[0])) * ratio;
+    unsigned taps = BAL_FIELD(FILTER_STATUS, TAPS, fs), bank = BAL_FIELD(FILTER_STATUS, LIVE, fs);
+    bool short_fir = BAL_FIELD(FILTER_STATUS, SHORT, fs);
     char name[9];
     bal_filter_name(fname, name);
-    unsigned out_slot = FIELD(OUT_FORMAT, SLOT, rt[2]) == BAL_OUT_FORMAT_SLOT_BITS24 ? 24 : 32;
-    const char *route = code_name(BAL_REG_ROUTE, "MODE", FIELD(ROUTE, MODE, rt[0]));
-    bool inv_l = FIELD(ROUTE, INVERT_LEFT, rt[0]), inv_r = FIELD(ROUTE, INVERT_RIGHT, rt[0]);
-    const char *topo = code_name(BAL_REG_TOPOLOGY, "MODE", FIELD(TOPOLOGY, MODE, rt[1]));
-    bool mute = FIELD(CTRL, MUTE, ctl[0]), ready = FIELD(STATUS, DSP_READY, ctl[1]);
-    bool exact = FIELD(STATUS, CLK_EXACT, ctl[1]);
-    double tone_hz = tone_hz_for_inc(tn[0]), tone_db = -0.5 * FIELD(TONE_LEVEL, ATTEN, tn[1]);
+    unsigned out_slot = BAL_FIELD(OUT_FORMAT, SLOT, rt[2]) == BAL_OUT_FORMAT_SLOT_BITS24 ? 24 : 32;
+    const char *route = code_name(BAL_REG_ROUTE, "MODE", BAL_FIELD(ROUTE, MODE, rt[0]));
+    bool inv_l = BAL_FIELD(ROUTE, INVERT_LEFT, rt[0]), inv_r = BAL_FIELD(ROUTE, INVERT_RIGHT, rt[0]);
+    const char *topo = code_name(BAL_REG_TOPOLOGY, "MODE", BAL_FIELD(TOPOLOGY, MODE, rt[1]));
+    bool mute = BAL_FIELD(CTRL, MUTE, ctl[0]), ready = BAL_FIELD(STATUS, DSP_READY, ctl[1]);
+    bool exact = BAL_FIELD(STATUS, CLK_EXACT, ctl[1]);
+    double tone_hz = tone_hz_for_inc(tn[0]), tone_db = -0.5 * BAL_FIELD(TONE_LEVEL, ATTEN, tn[1]);
     if (s->json) {
         printf("{\"source\":\"%s\",\"tone\":{\"hz\":%.4f,\"level_db\":%.1f},\"input\":{\"locked\":%s,\"rate_hz\":%u,\"slot_bits\":%u},"
                "\"output\":{\"rate_hz\":%u,\"slot_bits\":%u,\"clock_exact\":%s},"

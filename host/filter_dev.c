@@ -46,8 +46,8 @@ int bal_filter_bank(struct bal_link *l, unsigned bank, uint32_t status, struct b
     memset(b, 0, sizeof *b);
     b->bank = bank;
     b->valid = (status >> (BAL_FILTER_STATUS_VALID_LSB + bank)) & 1;
-    b->live = ((status & BAL_FILTER_STATUS_LIVE_MASK) >> BAL_FILTER_STATUS_LIVE_LSB) == bank;
-    b->taps = b->valid ? (w[3] & BAL_FILTER_COMMIT_TAPS_MASK) >> BAL_FILTER_COMMIT_TAPS_LSB : 0;
+    b->live = BAL_FIELD(FILTER_STATUS, LIVE, status) == bank;
+    b->taps = b->valid ? BAL_FIELD(FILTER_COMMIT, TAPS, w[3]) : 0;
     b->check = w[2];
     bal_filter_name(w, b->name);
     return BAL_OK;
@@ -67,7 +67,7 @@ static int wait_switch(struct bal_link *l, const char *what)
         int rc = bal_filter_status(l, &st);
         if (rc)
             return rc;
-        unsigned result = (st & BAL_FILTER_STATUS_RESULT_MASK) >> BAL_FILTER_STATUS_RESULT_LSB;
+        unsigned result = BAL_FIELD(FILTER_STATUS, RESULT, st);
         if (result != BAL_FILTER_STATUS_RESULT_OK) {
             snprintf(l->error, sizeof l->error, "%s: %s", what, bal_filter_result_name(result));
             return BAL_ERR_DEVICE;
@@ -99,7 +99,7 @@ int bal_filter_upload(struct bal_link *l, unsigned bank, const struct bal_filter
     int rc = bal_filter_status(l, &st);
     if (rc)
         return rc;
-    if (((st & BAL_FILTER_STATUS_LIVE_MASK) >> BAL_FILTER_STATUS_LIVE_LSB) == bank) {
+    if (BAL_FIELD(FILTER_STATUS, LIVE, st) == bank) {
         snprintf(l->error, sizeof l->error, "bank %u is live: load into another bank, or select another first",
                  bank);
         return BAL_ERR_USAGE;

@@ -188,7 +188,7 @@ static int identify(struct bal_link *l)
                  id[0], BAL_MAGIC);
         return BAL_ERR_PROTO;
     }
-    unsigned proto = (id[1] & BAL_VERSION_PROTO_MASK) >> BAL_VERSION_PROTO_LSB;
+    unsigned proto = BAL_FIELD(VERSION, PROTO, id[1]);
     if (proto != BAL_PROTO_VERSION) {
         snprintf(l->error, sizeof l->error,
                  "%s speaks link protocol %u; this balctl speaks %u: update the %s", l->t->name,

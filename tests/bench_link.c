@@ -79,7 +79,7 @@ static void measure_upload(struct simhost *h)
     us_all += us;
     bool ok = false;
     uint32_t st = simhost_read(h, BAL_REG_FILTER_STATUS, &ok);
-    if (!ok || (st & BAL_FILTER_STATUS_RESULT_MASK) >> BAL_FILTER_STATUS_RESULT_LSB != BAL_FILTER_STATUS_RESULT_OK) {
+    if (!ok || BAL_FIELD(FILTER_STATUS, RESULT, st) != BAL_FILTER_STATUS_RESULT_OK) {
         fprintf(stderr, "bench_link: the upload's commit failed (FILTER_STATUS 0x%08X)\n", st);
         return;
     }

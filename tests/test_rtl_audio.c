@@ -879,7 +879,7 @@ static void lowpass(struct ip_fir *f, int taps, double beta, const char *name)
 static uint32_t filter_status(struct bench *b) { return reg_read(b, BAL_REG_FILTER_STATUS); }
 static unsigned status_result(uint32_t st)
 {
-    return (st & BAL_FILTER_STATUS_RESULT_MASK) >> BAL_FILTER_STATUS_RESULT_LSB;
+    return BAL_FIELD(FILTER_STATUS, RESULT, st);
 }
 static unsigned status_live(uint32_t st) { return st & BAL_FILTER_STATUS_LIVE_MASK; }
 
@@ -999,8 +999,8 @@ static void test_filter_bank_registers(void)
     CHECK(frames >= 256 + 160 + 160 + 256 - 16 && frames < 1000); /* fade, hold, flush, fade */
     st = filter_status(b);
     CHECK_EQ(status_live(st), 3);
-    CHECK_EQ((st & BAL_FILTER_STATUS_TAPS_MASK) >> BAL_FILTER_STATUS_TAPS_LSB, 95);
-    CHECK_EQ((st & BAL_FILTER_STATUS_VALID_MASK) >> BAL_FILTER_STATUS_VALID_LSB, 0x09);
+    CHECK_EQ(BAL_FIELD(FILTER_STATUS, TAPS, st), 95);
+    CHECK_EQ(BAL_FIELD(FILTER_STATUS, VALID, st), 0x09);
     CHECK_EQ(simhost_request(b->h, BAL_OP_READ, bal_filter_info_addr(3, 0), 4, NULL, &rs), BAL_ST_OK);
     CHECK_EQ(rs.data[3], (95u << BAL_FILTER_COMMIT_TAPS_LSB) | 3u);
     CHECK_EQ(simhost_request(b->h, BAL_OP_READ, bal_filter_coef_addr(3, 0), 95, NULL, &rs), BAL_ST_OK);
@@ -1019,14 +1019,14 @@ static void test_filter_bank_registers(void)
     st = filter_status(b);
     CHECK_EQ(status_live(st), 3);
     CHECK_EQ(status_result(st), BAL_FILTER_STATUS_RESULT_OK);
-    CHECK_EQ((st & BAL_FILTER_STATUS_TAPS_MASK) >> BAL_FILTER_STATUS_TAPS_LSB, 95);
+    CHECK_EQ(BAL_FIELD(FILTER_STATUS, TAPS, st), 95);
     /* a bank written again is no longer committed */
     CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 0), BAL_ST_OK);
     CHECK(wait_switch(b) >= 0);
     CHECK_EQ(simhost_write(b->h, bal_filter_coef_addr(3, 7), 0), BAL_ST_OK);
     CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 3), BAL_ST_OK);
     CHECK_EQ(status_result(filter_status(b)), BAL_FILTER_STATUS_RESULT_EMPTY);
-    CHECK_EQ((filter_status(b) & BAL_FILTER_STATUS_VALID_MASK) >> BAL_FILTER_STATUS_VALID_LSB, 0x01);
+    CHECK_EQ(BAL_FIELD(FILTER_STATUS, VALID, filter_status(b)), 0x01);
     (void)w;
     bench_free(b);
 }

@@ -409,6 +409,8 @@ static void emit_c_header(const char *path)
             break;
         }
     }
+    fprintf(f, "\n/* field f of register reg in the word v: BAL_FIELD(FILTER_STATUS, LIVE, st) */\n"
+               "#define BAL_FIELD(reg, f, v) (((v) & BAL_##reg##_##f##_MASK) >> BAL_##reg##_##f##_LSB)\n");
     fprintf(f, "\nstruct bal_value_info { const char *name; uint32_t code; const char *desc; };\n");
     fprintf(f, "struct bal_field_info {\n    const char *name;\n    unsigned msb, lsb;\n"
                "    uint32_t reset;\n    const char *desc;\n    const struct bal_value_info *values;\n"
