@@ -107,7 +107,7 @@ SIM_PARAMS := -GSYS_CLK_HZ=$(SIM_HZ) -GCLK_EXACT=1 -GSETTLE_CYCLES=256 -GBUILD_H
 # ---------------------------------------------------------------- host
 HOST_LIB_SRC := host/proto.c host/link.c host/transport.c host/transport_sim.c host/transport_ftdi.c \
                 host/ftdi_util.c host/util.c host/filter.c host/filter_dev.c host/fir_design.c \
-                sim/tonemodel.c sim/interp.c \
+                sim/tonemodel.c sim/interp.c sim/gainmodel.c \
                 $(GEN)/regmap.c
 HOST_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(HOST_LIB_SRC))
 

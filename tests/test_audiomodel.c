@@ -6,6 +6,7 @@
 
 #include "audiomodel.h"
 #include "check.h"
+#include "gainmodel.h"
 #include "i2s_line.h"
 #include "measure.h"
 #include "regmap.h"
@@ -208,6 +209,101 @@ static void test_tone_purity_and_levels(void)
     CHECK_EQ(tone_inc_for_hz(1000.0), BAL_REG_TONE_FREQ_RESET);
 }
 
+/* The gains' exponential: exact 0 dB, silence from GAIN_SILENT, within 1.5 units of
+ * 2^23 10^(-a/5120) everywhere, never rising with the attenuation. */
+static void test_gain_table(void)
+{
+    CHECK_EQ(gm_gain(0), GM_UNITY);
+    CHECK_EQ(gm_gain(BAL_GAIN_SILENT), 0);
+    CHECK_EQ(gm_gain(0xFFFF), 0);
+    double worst = 0;
+    int rises = 0;
+    for (unsigned a = 0; a < BAL_GAIN_SILENT; a++) {
+        double exact = ldexp(pow(10.0, -(double)a / 5120.0), 23);
+        double err = fabs(gm_gain(a) - exact);
+        if (err > worst)
+            worst = err;
+        rises += a && gm_gain(a) > gm_gain(a - 1);
+    }
+    CHECK(worst < 1.5);
+    CHECK_EQ(rises, 0);
+    printf("MEASURE gain table: largest error %.3f of 2^-23 (full scale), 0 dB exact\n", worst);
+}
+
+/* Targets: the ceiling caps every setting, 0 dB caps the trims, mute and silence win. */
+static void test_gain_targets_and_ramp(void)
+{
+    struct gm_settings s = {0};
+    s.trim[GM_LP] = 256; /* +1 dB at 0 dB volume: 0 dB */
+    CHECK_EQ(gm_target(&s, GM_LP), 0);
+    s.ceiling = 768;     /* -3 dB ceiling */
+    s.volume = 0;
+    CHECK_EQ(gm_target(&s, GM_LP), 768);
+    CHECK_EQ(gm_target(&s, GM_RN), 768);
+    s.volume = 2560;     /* -10 dB: below the ceiling, the trim applies */
+    CHECK_EQ(gm_target(&s, GM_LP), 2304);
+    s.trim[GM_LN] = -512;
+    CHECK_EQ(gm_target(&s, GM_LN), 3072);
+    s.volume = 0xFFFF;
+    CHECK_EQ(gm_target(&s, GM_LN), BAL_GAIN_SILENT);
+    s.volume = 0;
+    s.mute = true;
+    CHECK_EQ(gm_target(&s, GM_RP), BAL_GAIN_SILENT);
+    /* ramps: at most GAIN_STEP a frame, and there; 60 dB within 100 ms at 44.1 kHz */
+    unsigned cur = 0, frames = 0;
+    while (cur != 60 * 256 && frames < 100000) {
+        unsigned next = gm_ramp(cur, 60 * 256);
+        CHECK(next - cur <= BAL_GAIN_STEP);
+        cur = next;
+        frames++;
+    }
+    CHECK(frames / 44100.0 < 0.1);
+    CHECK_EQ(gm_ramp(100, 95), 95);
+    CHECK_EQ(gm_ramp(100, 0), 100 - BAL_GAIN_STEP);
+    printf("MEASURE a 60 dB ramp: %u output frames (%.1f ms at 44.1 kHz), steps of %.4f dB\n",
+           frames, frames / 44.1, BAL_GAIN_STEP / 256.0);
+}
+
+/* A lane's word: 0 dB at 24 and 32 bits is the sample itself; minus lanes are the exact
+ * negation of their plus lanes at every gain and dither; words stay within +-(2^(N-1) - 1). */
+static void test_lane_words(void)
+{
+    for (unsigned i = 0; i < NEDGE; i++) {
+        int32_t x = edge_values[i] == AM_MIN ? -AM_MAX : edge_values[i];
+        CHECK_EQ(gm_lane_word(x, GM_UNITY, 1u << GM_F_BITS_SHIFT, GM_RD_NONE), (uint32_t)x << 8);
+        CHECK_EQ(gm_lane_word(x, GM_UNITY, 2u << GM_F_BITS_SHIFT, GM_RD_NONE), (uint32_t)x << 8);
+    }
+    int asym = 0, over = 0, low_bits = 0;
+    for (unsigned n = 0; n < 200000; n++) {
+        int32_t x = random_sample();
+        if (x == AM_MIN)
+            x = -AM_MAX;
+        if (n % 7 == 0)
+            x = n & 8 ? AM_MAX : -AM_MAX;
+        uint32_t g = n % 5 == 0 ? GM_UNITY : gm_gain(rnd() % BAL_GAIN_SILENT);
+        unsigned code = n % 3, bits = 16 + 8 * code;
+        int32_t rd = gm_dither(rnd() & 0xFFFFFFF);
+        unsigned f = code << GM_F_BITS_SHIFT;
+        uint32_t p = gm_lane_word(x, g, f, rd), m = gm_lane_word(x, g, f | GM_F_NEG, rd);
+        asym += m != (uint32_t)-p;
+        int64_t q = (int32_t)p >> (32 - bits), max = ((int64_t)1 << (bits - 1)) - 1;
+        over += q > max || q < -max;
+        low_bits += (p & ((1u << (32 - bits)) - 1)) != 0 && bits < 32;
+    }
+    CHECK_EQ(asym, 0);
+    CHECK_EQ(over, 0);
+    CHECK_EQ(low_bits, 0);
+    /* the dither's offsets: 2^13 +- (2^14 - 1), triangular */
+    int lo = 1 << 30, hi = -(1 << 30);
+    for (uint32_t s = 1; s < 1u << 28; s += 4099) {
+        int rd = gm_dither(s);
+        lo = rd < lo ? rd : lo;
+        hi = rd > hi ? rd : hi;
+    }
+    CHECK(lo > GM_RD_NONE - (1 << 14) && hi < GM_RD_NONE + (1 << 14));
+    CHECK(lo < GM_RD_NONE - (1 << 13) && hi > GM_RD_NONE + (1 << 13));
+}
+
 int main(void)
 {
     RUN(test_lanes_symmetric_and_bounded);
@@ -216,5 +312,8 @@ int main(void)
     RUN(test_slots);
     RUN(test_i2s_round_trip);
     RUN(test_tone_purity_and_levels);
+    RUN(test_gain_table);
+    RUN(test_gain_targets_and_ramp);
+    RUN(test_lane_words);
     return test_summary();
 }

@@ -1,0 +1,94 @@
+/* Bit-exact model of the lane gains (rtl/audio/lane_gain.v, lane_out.v): per lane an
+ * attenuation that ramps toward its target by at most GAIN_STEP/256 dB an output frame, its
+ * linear gain from two tables, the product with the engine's 24-bit sample, TPDF dither,
+ * rounding to the word length, symmetric saturation and the minus lanes' negation.
+ *
+ * Units: attenuations in 1/256 dB (0 .. GAIN_SILENT), gains Q1.23 (unity 2^23, 24 bits). The lanes are numbered as the hardware runs them, k = {minus, right}: L+, R+, L-, R-.
+ *
+ * Order of a frame (what one output frame does, gm_frame):
+ *   1. the four lanes' words from the gains and flags the previous frame made, and each
+ *      channel's dither from its LFSR (the same for its plus and minus lane);
+ *   2. each lane's attenuation moves toward its target (the settings now), its gain and
+ *      flags are made for the next frame;
+ *   3. both LFSRs step 28 times. */
+#ifndef BAL_GAINMODEL_H
+#define BAL_GAINMODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GM_LANES 4
+#define GM_UNITY (1u << 23)
+#define GM_T1_ENTRIES 256 /* whole dB: 0 .. 255 (entries from 144 on are zero) */
+#define GM_T2_ENTRIES 256 /* 1/256 dB */
+/* the channels' dither LFSRs: 28-bit Galois, shifting right (x^28 + x^25 + 1 and its
+ * reciprocal x^28 + x^3 + 1, both primitive) */
+#define GM_LFSR_SEED_L 0x545F491u
+#define GM_LFSR_SEED_R 0xE3779B9u
+#define GM_LFSR_POLY_L 0x9000000u
+#define GM_LFSR_POLY_R 0x8000004u
+#define GM_LFSR_STEPS 28
+#define GM_RD_NONE 8192          /* the rounding offset without dither: half an LSB */
+
+enum gm_lane { GM_LP, GM_RP, GM_LN, GM_RN };
+
+/* word lengths, as their codes in flags */
+enum gm_word { GM_WORD_16, GM_WORD_24, GM_WORD_32 };
+
+struct gm_settings {
+    unsigned volume;   /* VOLUME.ATTEN */
+    int trim[GM_LANES]; /* by gm_lane, -512 .. 511 */
+    unsigned ceiling;  /* CEILING.ATTEN */
+    bool mute;         /* CTRL.MUTE: every target silent */
+    unsigned topology; /* TOPOLOGY.MODE */
+    unsigned word;     /* word length: GM_WORD_* */
+    bool slot24;       /* 24-bit slots (OUT_FORMAT.SLOT): at most 24 bits */
+    bool dither;       /* TPDF dither on */
+};
+
+struct gm_state {
+    unsigned cur[GM_LANES];  /* attenuations */
+    uint32_t g[GM_LANES];    /* gains for the next frame */
+    unsigned flags[GM_LANES];
+    uint32_t lfsr[2]; /* by channel */
+};
+
+/* flags of a lane, as made with its gain */
+#define GM_F_DITHER 1u /* dither this lane */
+#define GM_F_ZERO 2u   /* exact zero: silent gain, or a single-ended minus lane */
+#define GM_F_NEG 4u    /* negate: a minus lane of the balanced or mono-bridged topology */
+#define GM_F_BITS_SHIFT 3 /* word length code (0: 16, 1: 24, 2: 32), slot-limited */
+
+uint32_t gm_t1(unsigned k);
+uint32_t gm_t2(unsigned j);
+
+/* The linear gain of an attenuation, Q1.23: exactly 2^23 at 0, 0 from GAIN_SILENT on. */
+uint32_t gm_gain(unsigned atten);
+
+/* A lane's target attenuation from the settings. */
+unsigned gm_target(const struct gm_settings *s, enum gm_lane k);
+
+/* A lane's flags (GM_F_*) for its attenuation cur under the settings. */
+unsigned gm_flags(const struct gm_settings *s, enum gm_lane k, unsigned cur);
+
+/* One ramp step toward the target (at most GAIN_STEP). */
+unsigned gm_ramp(unsigned cur, unsigned target);
+
+/* A lane's word: the engine's sample x (24-bit, +-(2^23 - 1)) times gain g, rounded with offset
+ * rd to the word length in flags, saturated, negated or zeroed: a 32-bit left-aligned word.
+ * Digital silence stays silence: x = 0 gives 0, undithered. */
+uint32_t gm_lane_word(int32_t x, uint32_t g, unsigned flags, int32_t rd);
+
+/* A channel's rounding offset from its LFSR: half an LSB (2^13) plus TPDF dither r1 - r2 in
+ * 2^-14 LSB, r1 and r2 two 14-bit fields of the state. */
+int32_t gm_dither(uint32_t lfsr);
+
+/* After reset (the datapath silent): every lane at GAIN_SILENT, the LFSRs at their seeds. */
+void gm_init(struct gm_state *st);
+
+/* One output frame: the engine's L and R in, the four lanes' words out (by gm_lane); silent:
+ * the output is forced to zero and every attenuation snaps to GAIN_SILENT. */
+void gm_frame(struct gm_state *st, const struct gm_settings *s, int32_t l, int32_t r, bool silent,
+              uint32_t words[GM_LANES]);
+
+#endif
