@@ -105,6 +105,14 @@ static uint32_t lfsr_step(uint32_t s, uint32_t poly)
     return (s >> 1) ^ ((s & 1) ? poly : 0);
 }
 
+void gm_lfsr_frame(uint32_t lfsr[2])
+{
+    for (int i = 0; i < GM_LFSR_STEPS; i++) {
+        lfsr[0] = lfsr_step(lfsr[0], GM_LFSR_POLY_L);
+        lfsr[1] = lfsr_step(lfsr[1], GM_LFSR_POLY_R);
+    }
+}
+
 void gm_frame(struct gm_state *st, const struct gm_settings *s, int32_t l, int32_t r, bool silent,
               uint32_t words[GM_LANES])
 {
@@ -118,8 +126,5 @@ void gm_frame(struct gm_state *st, const struct gm_settings *s, int32_t l, int32
         st->g[k] = gm_gain(st->cur[k]);
         st->flags[k] = gm_flags(s, (enum gm_lane)k, st->cur[k]);
     }
-    for (int i = 0; i < GM_LFSR_STEPS; i++) {
-        st->lfsr[0] = lfsr_step(st->lfsr[0], GM_LFSR_POLY_L);
-        st->lfsr[1] = lfsr_step(st->lfsr[1], GM_LFSR_POLY_R);
-    }
+    gm_lfsr_frame(st->lfsr);
 }

@@ -3,7 +3,8 @@
  * linear gain from two tables, the product with the engine's 24-bit sample, TPDF dither,
  * rounding to the word length, symmetric saturation and the minus lanes' negation.
  *
- * Units: attenuations in 1/256 dB (0 .. GAIN_SILENT), gains Q1.23 (unity 2^23, 24 bits). The lanes are numbered as the hardware runs them, k = {minus, right}: L+, R+, L-, R-.
+ * Units: attenuations in 1/256 dB (0 .. GAIN_SILENT), gains Q1.23 (unity 2^23, 24 bits). The
+ * lanes are numbered as the hardware runs them, k = {minus, right}: L+, R+, L-, R-.
  *
  * Order of a frame (what one output frame does, gm_frame):
  *   1. the four lanes' words from the gains and flags the previous frame made, and each
@@ -82,6 +83,9 @@ uint32_t gm_lane_word(int32_t x, uint32_t g, unsigned flags, int32_t rd);
 /* A channel's rounding offset from its LFSR: half an LSB (2^13) plus TPDF dither r1 - r2 in
  * 2^-14 LSB, r1 and r2 two 14-bit fields of the state. */
 int32_t gm_dither(uint32_t lfsr);
+
+/* Steps both channels' LFSRs (lfsr[0] left, lfsr[1] right) on by one frame: GM_LFSR_STEPS. */
+void gm_lfsr_frame(uint32_t lfsr[2]);
 
 /* After reset (the datapath silent): every lane at GAIN_SILENT, the LFSRs at their seeds. */
 void gm_init(struct gm_state *st);

@@ -304,6 +304,48 @@ static void test_lane_words(void)
     CHECK(lo < GM_RD_NONE - (1 << 13) && hi > GM_RD_NONE + (1 << 13));
 }
 
+/* Whole frames: from power-up silence every lane ramps to 0 dB in GAIN_SILENT / GAIN_STEP
+ * frames, never stepping more than GAIN_STEP; on the way the words are dithered, and L- = -L+
+ * in every frame; the LFSRs move one frame's steps a frame; silence snaps every lane back and
+ * gives exact zeros. */
+static void test_gain_frames(void)
+{
+    struct gm_state st;
+    gm_init(&st);
+    struct gm_settings s = {0};
+    s.word = GM_WORD_24;
+    s.dither = true;
+    uint32_t w[GM_LANES], lfsr[2] = {GM_LFSR_SEED_L, GM_LFSR_SEED_R};
+    unsigned frames = 0, worst = 0, asym = 0, dithered = 0;
+    while (st.cur[GM_LP] != 0 && frames < 10000) {
+        unsigned before = st.cur[GM_LP], f = st.flags[GM_RP];
+        uint32_t g = st.g[GM_RP];
+        int32_t x = random_sample() / 2;
+        gm_frame(&st, &s, x, x, false, w);
+        gm_lfsr_frame(lfsr);
+        unsigned step = before - st.cur[GM_LP];
+        worst = step > worst ? step : worst;
+        asym += w[GM_LN] != (uint32_t)-w[GM_LP] || w[GM_RN] != (uint32_t)-w[GM_RP];
+        dithered += w[GM_RP] != gm_lane_word(x, g, f & ~GM_F_DITHER, GM_RD_NONE);
+        frames++;
+    }
+    CHECK_EQ(frames, BAL_GAIN_SILENT / BAL_GAIN_STEP);
+    CHECK_EQ(worst, BAL_GAIN_STEP);
+    CHECK_EQ(asym, 0);
+    CHECK(dithered > frames / 4);
+    CHECK(st.lfsr[0] == lfsr[0] && st.lfsr[1] == lfsr[1]);
+    /* 0 dB in force from the next frame: 24-bit words are the samples, undithered */
+    gm_frame(&st, &s, 0x123456, -0x123456, false, w);
+    gm_frame(&st, &s, 0x123456, -0x123456, false, w);
+    CHECK_EQ(w[GM_LP], 0x12345600u);
+    CHECK_EQ(w[GM_RN], 0x12345600u);
+    gm_frame(&st, &s, 0x123456, -0x123456, true, w);
+    CHECK(w[GM_LP] == 0 && w[GM_LN] == 0 && w[GM_RP] == 0 && w[GM_RN] == 0);
+    CHECK_EQ(st.cur[GM_RN], BAL_GAIN_SILENT);
+    printf("MEASURE model ramp from silence to 0 dB: %u frames, %u of them dithered away from plain "
+           "rounding\n", frames, dithered);
+}
+
 int main(void)
 {
     RUN(test_lanes_symmetric_and_bounded);
@@ -315,5 +357,6 @@ int main(void)
     RUN(test_gain_table);
     RUN(test_gain_targets_and_ramp);
     RUN(test_lane_words);
+    RUN(test_gain_frames);
     return test_summary();
 }
