@@ -270,8 +270,8 @@ static void test_lane_words(void)
 {
     for (unsigned i = 0; i < NEDGE; i++) {
         int32_t x = edge_values[i] == AM_MIN ? -AM_MAX : edge_values[i];
-        CHECK_EQ(gm_lane_word(x, GM_UNITY, 1u << GM_F_BITS_SHIFT, GM_RD_NONE), (uint32_t)x << 8);
-        CHECK_EQ(gm_lane_word(x, GM_UNITY, 2u << GM_F_BITS_SHIFT, GM_RD_NONE), (uint32_t)x << 8);
+        CHECK_EQ(gm_lane_word(x, GM_UNITY, GM_WORD_24 << GM_F_BITS_SHIFT, GM_RD_NONE), (uint32_t)x << 8);
+        CHECK_EQ(gm_lane_word(x, GM_UNITY, GM_WORD_32 << GM_F_BITS_SHIFT, GM_RD_NONE), (uint32_t)x << 8);
     }
     int asym = 0, over = 0, low_bits = 0;
     for (unsigned n = 0; n < 200000; n++) {
