@@ -100,16 +100,16 @@ unsigned gm_flags(const struct gm_settings *s, enum gm_lane k, unsigned cur)
     return f;
 }
 
-static uint32_t lfsr_step(uint32_t s, uint32_t poly)
+static uint32_t lfsr_step(uint32_t s, unsigned tap)
 {
-    return (s >> 1) ^ ((s & 1) ? poly : 0);
+    return (s >> 1) | (((s ^ (s >> tap)) & 1u) << 27);
 }
 
 void gm_lfsr_frame(uint32_t lfsr[2])
 {
     for (int i = 0; i < GM_LFSR_STEPS; i++) {
-        lfsr[0] = lfsr_step(lfsr[0], GM_LFSR_POLY_L);
-        lfsr[1] = lfsr_step(lfsr[1], GM_LFSR_POLY_R);
+        lfsr[0] = lfsr_step(lfsr[0], GM_LFSR_TAP_L);
+        lfsr[1] = lfsr_step(lfsr[1], GM_LFSR_TAP_R);
     }
 }
 

@@ -23,12 +23,14 @@
 #define GM_UNITY (1u << 23)
 #define GM_T1_ENTRIES 256 /* whole dB: 0 .. 255 (entries from 144 on are zero) */
 #define GM_T2_ENTRIES 256 /* 1/256 dB */
-/* the channels' dither LFSRs: 28-bit Galois, shifting right (x^28 + x^25 + 1 and its
- * reciprocal x^28 + x^3 + 1, both primitive) */
+/* the channels' dither LFSRs: 28-bit Fibonacci, shifting right, the new bit 27 = bit 0 ^ bit
+ * TAP (x^28 + x^3 + 1 and its reciprocal x^28 + x^25 + 1, both primitive: period 2^28 - 1).
+ * Fibonacci, so that the RTL reads r1 and r2 a bit a cycle at two fixed places (bits 0 and 14)
+ * while the register turns */
 #define GM_LFSR_SEED_L 0x545F491u
 #define GM_LFSR_SEED_R 0xE3779B9u
-#define GM_LFSR_POLY_L 0x9000000u
-#define GM_LFSR_POLY_R 0x8000004u
+#define GM_LFSR_TAP_L 3
+#define GM_LFSR_TAP_R 25
 #define GM_LFSR_STEPS 28
 #define GM_RD_NONE 8192          /* the rounding offset without dither: half an LSB */
 

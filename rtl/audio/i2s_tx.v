@@ -4,9 +4,9 @@
 //
 // The frame rate is 44.1 or 48 kHz times 2^mult (mult 0..3: up to 352.8 / 384 kHz, where
 // 32-bit slots make BCLK half the system clock). Bit timing: a phase accumulator adds
-// fs * 4 * SLOT / SYS_CLK_HZ (scaled by 2^32; 2^32 itself at half the system clock) every
+// fs * 4 * SLOT / SYS_CLK_HZ (scaled by 2^24; 2^24 itself at half the system clock) every
 // cycle; each carry out is half a BCLK period. With the system clock at 2 x MCLK the ratio is
-// exact; otherwise it is within 2^-32, and BCLK jitters by a cycle where it is not whole.
+// exact; otherwise it is within 2^-24, and BCLK jitters by a cycle where it is not whole.
 //
 // Each slot's two words are taken as it begins: L+ and R+ for the left slot (take_left, a new
 // frame), L- and R- for the right (take_right); a 24-bit register per line shifts them out MSB
@@ -39,18 +39,20 @@ module i2s_tx #(
     localparam [31:0] SYS32 = SYS_CLK_HZ;
     localparam [63:0] SYS64 = {32'd0, SYS32};
     /* verilator lint_off UNUSEDSIGNAL */
-    function automatic [32:0] step_of(input f48, input [1:0] m, input s24);
+    // the phase has 24 bits: exact where the clock is exact (the step a power of two's fraction),
+    // within 0.35 ppm of the rate in the 12 MHz crystal's build (the crystal: 50 ppm at best)
+    function automatic [24:0] step_of(input f48, input [1:0] m, input s24);
         reg [63:0] fs, q64;
         begin
             fs  = (f48 ? 64'd48000 : 64'd44100) << m;
-            // fs * half-bits per frame * 2^32 / SYS_CLK_HZ, rounded
-            q64 = ((fs * (s24 ? 64'd96 : 64'd128) << 32) + SYS64 / 2) / SYS64;
-            step_of = q64[32:0];
+            // fs * half-bits per frame * 2^24 / SYS_CLK_HZ, rounded
+            q64 = ((fs * (s24 ? 64'd96 : 64'd128) << 24) + SYS64 / 2) / SYS64;
+            step_of = q64[24:0];
         end
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
     // every (family, multiple, slot) spelled out: synthesis sees a table of constants
-    reg [32:0] step;
+    reg [24:0] step;
     always @(posedge clk)
         case ({fam48, mult, slot24})
             4'b0_00_0: step <= step_of(1'b0, 2'd0, 1'b0);
@@ -71,19 +73,19 @@ module i2s_tx #(
             default:   step <= step_of(1'b1, 2'd3, 1'b1);
         endcase
 
-    // two 16-bit halves, the carry between them registered: the high half runs a cycle behind
-    // the low one, and the tick (its carry) with it; step's bit 32 (half the system clock)
+    // two 12-bit halves, the carry between them registered: the high half runs a cycle behind
+    // the low one, and the tick (its carry) with it; step's bit 24 (half the system clock)
     // carries every cycle
-    reg [15:0] phase_lo, phase_hi;
+    reg [11:0] phase_lo, phase_hi;
     reg        carry_lo;
     reg        half_tick;
     always @(posedge clk)
         if (restart) begin
-            {carry_lo, phase_lo} <= 17'd0;
-            {half_tick, phase_hi} <= 17'd0;
+            {carry_lo, phase_lo} <= 13'd0;
+            {half_tick, phase_hi} <= 13'd0;
         end else begin
-            {carry_lo, phase_lo}  <= {1'b0, phase_lo} + {1'b0, step[15:0]};
-            {half_tick, phase_hi} <= {1'b0, phase_hi} + step[32:16] + {16'd0, carry_lo};
+            {carry_lo, phase_lo}  <= {1'b0, phase_lo} + {1'b0, step[11:0]};
+            {half_tick, phase_hi} <= {1'b0, phase_hi} + step[24:12] + {12'd0, carry_lo};
         end
 
     // ---- position in the frame: the bit q of the left or right slot, and BCLK's half. The
