@@ -61,6 +61,15 @@ $(GEN)/tone_rom.vh: $(BUILD)/tonegen
 	@mkdir -p $(GEN)
 	$(BUILD)/tonegen $@
 
+# the lane gains' tables, from the bit-exact model's own functions
+$(BUILD)/gaingen: tools/gaingen.c sim/gainmodel.c sim/gainmodel.h $(GEN)/regmap.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Isim -I$(GEN) -o $@ tools/gaingen.c sim/gainmodel.c -lm
+
+$(GEN)/gain_rom.vh: $(BUILD)/gaingen
+	@mkdir -p $(GEN)
+	$(BUILD)/gaingen $@
+
 # the interpolation engine's built-in coefficients and phase descriptors, from the model's designs
 $(BUILD)/firgen: tools/firgen.c sim/interp.c sim/interp.h
 	@mkdir -p $(@D)
@@ -77,8 +86,9 @@ RTL_LINK   := rtl/link/uart_rx.v rtl/link/uart_tx.v rtl/link/stream_fifo.v rtl/l
 RTL_REGS   := rtl/regs/reg_decoder.v rtl/regs/sys_regs.v rtl/regs/scratch_ram.v
 RTL_ENGINE := rtl/audio/interp.v rtl/audio/coef_store.v rtl/audio/mac_lane.v
 RTL_AUDIO  := rtl/audio/audio_path.v rtl/audio/i2s_rx.v rtl/audio/rate_detect.v \
-              rtl/audio/route.v rtl/audio/channels.v rtl/audio/ramp.v rtl/audio/filter_bank.v \
-              rtl/audio/frame_out.v rtl/audio/i2s_tx.v rtl/audio/tone.v \
+              rtl/audio/route.v rtl/audio/channels.v rtl/audio/filter_bank.v \
+              rtl/audio/frame_out.v rtl/audio/lane_gain.v rtl/audio/lane_out.v rtl/audio/lane_serial.v \
+              rtl/audio/i2s_tx.v rtl/audio/tone.v \
               $(RTL_ENGINE)
 RTL_CORE   := rtl/balanced_core.v rtl/ms_tick.v rtl/reset_gen.v $(RTL_LINK) $(RTL_REGS) $(RTL_AUDIO)
 RTL_TOP    := rtl/balanced_top.v
@@ -96,7 +106,7 @@ $(error CLOCK=$(CLOCK): expected crystal or mclk)
 endif
 RTL_SIMPRIM:= sim/rtl/sys_pll.v
 RTL_INC    := rtl/link/phase_step.vh rtl/regs/bus.vh $(GEN)/regmap.vh $(GEN)/regmap_defs.vh \
-              $(GEN)/tone_rom.vh $(GEN)/coef_rom.vh $(GEN)/coef_layout.vh rtl/audio/interp.vh
+              $(GEN)/tone_rom.vh $(GEN)/gain_rom.vh $(GEN)/coef_rom.vh $(GEN)/coef_layout.vh rtl/audio/interp.vh
 RTL_IDIRS  := -I$(GEN) -Irtl/link -Irtl/regs -Irtl/audio
 
 # Simulation runs at the exact audio clock; the board build at what its PLL makes.
@@ -309,7 +319,7 @@ blocks: deps $(BOARD_DIR)/blocks.txt
 prog: $(BOARD_DIR)/balanced.bin
 	$(ICEPROG) $<
 
-lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh $(GEN)/coef_rom.vh
+lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh $(GEN)/gain_rom.vh $(GEN)/coef_rom.vh
 	$(VERILATOR) --lint-only -Wall $(RTL_IDIRS) --top-module balanced_top $(SIM_PARAMS) \
 	    $(RTL_TOP) $(RTL_CORE) $(RTL_SIMPRIM)
 	$(VERILATOR) --lint-only -Wall -Wno-DECLFILENAME --top-module sys_pll rtl/ice40/sys_pll.v sim/ice40_stubs.v

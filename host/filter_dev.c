@@ -6,7 +6,7 @@
 
 #include "util.h"
 
-#define SWITCH_TIMEOUT_MS 3000 /* a switch takes about 17 ms at 48 kHz (fade, hold, flush, fade) */
+#define SWITCH_TIMEOUT_MS 3000 /* a switch takes up to ~70 ms (48 kHz 1x: the gains fade a step a frame, the flush) */
 
 uint16_t bal_filter_coef_addr(unsigned bank, unsigned tap)
 {

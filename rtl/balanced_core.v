@@ -225,6 +225,10 @@ module balanced_core #(
     wire [1:0] aud_source, aud_topology, aud_in_slot, aud_ratio, aud_out_ratio;
     wire [2:0] aud_route, aud_in_rate, aud_out_rate;
     wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked, aud_nos, aud_filter_ready;
+    wire [1:0] aud_word;
+    wire       aud_dither, mirror_we;
+    wire [5:0] mirror_addr;
+    wire [15:0] mirror_data;
     wire [31:0] aud_tone_inc;
     wire [7:0]  aud_tone_atten;
     sys_regs #(
@@ -253,6 +257,11 @@ module balanced_core #(
         .invert_r     (aud_inv_r),
         .topology     (aud_topology),
         .slot24       (aud_slot24),
+        .out_word     (aud_word),
+        .dither       (aud_dither),
+        .mirror_we    (mirror_we),
+        .mirror_addr  (mirror_addr),
+        .mirror_data  (mirror_data),
         .tone_inc     (aud_tone_inc),
         .tone_atten   (aud_tone_atten),
         .ratio        (aud_ratio),
@@ -297,6 +306,11 @@ module balanced_core #(
         .invert_r     (aud_inv_r),
         .topology     (aud_topology),
         .slot24       (aud_slot24),
+        .out_word     (aud_word),
+        .dither       (aud_dither),
+        .reg_we       (mirror_we),
+        .reg_addr     (mirror_addr),
+        .reg_data     (mirror_data),
         .tone_inc     (aud_tone_inc),
         .tone_atten   (aud_tone_atten),
         .ratio        (aud_ratio),

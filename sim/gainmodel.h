@@ -1,6 +1,5 @@
-/* Bit-exact model of the lane gains (their RTL, lane_gain.v and lane_out.v, waits in
- * docs/wip/issue16-lanes.patch for room on the chip): per lane an
- * attenuation that ramps toward its target by at most GAIN_STEP/256 dB an output frame, its
+/* Bit-exact model of the lane gains (rtl/audio/lane_gain.v, lane_out.v, lane_serial.v): per
+ * lane an attenuation that ramps toward its target by at most GAIN_STEP/256 dB an output frame, its
  * linear gain from two tables, the product with the engine's 24-bit sample, TPDF dither,
  * rounding to the word length, symmetric saturation and the minus lanes' negation.
  *

@@ -117,12 +117,4 @@ unsigned ip_ratio_max(unsigned rate_hz);
 #define IP_BANK_CHECK_SEED 0x424C4E43u
 uint32_t ip_bank_check(const int32_t *coef, int taps);
 
-/* ---- the switch ramp (rtl/audio/ramp.v): the engine's input scaled by gain/256 while a
- * filter switch fades out and in; exact at 256 */
-#define IP_RAMP_ONE 256
-static inline int32_t ip_ramp(int32_t x, unsigned gain)
-{
-    return (int32_t)(((int64_t)x * (int64_t)gain) >> 8); /* floor, as the shift-add makes it */
-}
-
 #endif

@@ -14,10 +14,13 @@
 #include <stdint.h>
 
 #include "i2s_line.h"
+#include "regmap.h"
 #include "model.h"
 
-#define WAVRUN_LEAD_IN 200  /* silent frames before the file: the input locks on them, and the
-                               engine flushes its history if the ratio changes (160 frames) */
+/* silent frames before the file: the input locks on them, the engine flushes its history if
+ * the ratio changes (160 frames), and the lanes' gains ramp up from silence (GAIN_SILENT /
+ * GAIN_STEP output frames: as many input frames at the least ratio, 1) */
+#define WAVRUN_LEAD_IN (200 + BAL_GAIN_SILENT / BAL_GAIN_STEP)
 #define WAVRUN_TAIL 64      /* frames of output kept after the file's last */
 #define WAVRUN_LEAD_OUT (WAVRUN_TAIL + 16) /* silent frames after it */
 

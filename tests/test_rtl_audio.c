@@ -12,6 +12,7 @@
 #include "check.h"
 #include "filter_dev.h"
 #include "fir_design.h"
+#include "gainmodel.h"
 #include "interp.h"
 #include "i2s_line.h"
 #include "measure.h"
@@ -39,6 +40,7 @@ struct bench {
     /* the DACs */
     struct i2s_decoder dec;
     int32_t out[MAX_FRAMES][AM_LANES];
+    uint32_t word[MAX_FRAMES][AM_LANES]; /* the slots' words as sent (32-bit slots: all bits) */
     uint64_t out_cycle[MAX_FRAMES];
     unsigned out_slot[MAX_FRAMES];
     size_t got;
@@ -129,6 +131,11 @@ static void audio_pins(void *ctx, bm_model *m)
     uint32_t left[2], right[2];
     if (i2s_decoder_tick(&b->dec, p.bclk, p.lrclk, p.data, left, right) && b->got < MAX_FRAMES) {
         int32_t *o = b->out[b->got];
+        uint32_t *w = b->word[b->got];
+        w[AM_LP] = left[0];
+        w[AM_LN] = right[0];
+        w[AM_RP] = left[1];
+        w[AM_RN] = right[1];
         o[AM_LP] = lane_of(left[0], b);
         o[AM_LN] = lane_of(right[0], b);
         o[AM_RP] = lane_of(left[1], b);
@@ -137,6 +144,16 @@ static void audio_pins(void *ctx, bm_model *m)
         b->out_slot[b->got] = b->dec.slot_bits;
         b->got++;
     }
+}
+
+/* Output frames a lane's gain takes from silence to 0 dB: GAIN_SILENT in steps of GAIN_STEP */
+#define RAMP_FRAMES ((BAL_GAIN_SILENT + BAL_GAIN_STEP - 1) / BAL_GAIN_STEP + 4)
+
+/* Runs while the lanes' gains ramp up from silence (after power-up, a flush, a mute), at an
+ * output rate of out_hz. */
+static void wait_ramp(struct bench *b, double out_hz)
+{
+    simhost_run(b->h, (uint64_t)(RAMP_FRAMES * SYS_HZ / out_hz) + 1);
 }
 
 /* A bench after power-up, its datapath settled; at the reset ratio (8x), or at 1x for the tests
@@ -162,8 +179,10 @@ static struct bench *bench_new_at(bool at_1x)
     if (at_1x) {
         CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, BAL_OVERSAMPLE_RATIO_X1), BAL_ST_OK);
         simhost_run(b->h, 5 * 49152); /* the flush: 160 frames at 48 kHz */
-        b->got = 0;
     }
+    wait_ramp(b, at_1x ? 48000 : 384000);
+    if (at_1x)
+        b->got = 0;
     return b;
 }
 
@@ -380,7 +399,7 @@ static void test_rates_and_slot_widths(void)
     struct bench *b = bench_new();
     b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
     for (unsigned out24 = 0; out24 < 2; out24++) {
-        CHECK_EQ(reg_write(b, BAL_REG_OUT_FORMAT, out24), BAL_ST_OK);
+        CHECK_EQ(reg_write(b, BAL_REG_OUT_FORMAT, BAL_REG_OUT_FORMAT_RESET | out24), BAL_ST_OK);
         for (unsigned ri = 0; ri < N_RATES; ri++) {
             for (unsigned si = 0; si < 3; si++) {
                 double fs = rates[ri];
@@ -492,10 +511,13 @@ static void test_silence_source_and_mute(void)
     run_frames(b, 60);
     CHECK(check_frames(b, 0) >= 50);
     CHECK_EQ(reg_write(b, BAL_REG_CTRL, BAL_CTRL_MUTE_MASK), BAL_ST_OK);
+    wait_ramp(b, 192000); /* down */
     from = b->got;
     run_frames(b, 60);
+    CHECK(b->got - from >= 50);
     CHECK(all_silent(b, from));
     CHECK_EQ(reg_write(b, BAL_REG_CTRL, 0), BAL_ST_OK);
+    wait_ramp(b, 192000); /* and up */
     forget_frames(b);
     b->cur_tag = 0;
     run_frames(b, 60);
@@ -512,13 +534,14 @@ static void test_audio_register_checks(void)
     CHECK_EQ(simhost_write(b->h, BAL_REG_ROUTE, 0x40), BAL_ST_BAD_VALUE);
     CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, 3), BAL_ST_BAD_VALUE);
     CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, 2), BAL_ST_BAD_VALUE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, 3u << BAL_OUT_FORMAT_WORD_LSB), BAL_ST_BAD_VALUE);
     CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_STATUS, 0), BAL_ST_BAD_ADDR);
     CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, 0x04), BAL_ST_BAD_VALUE);
     CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE + 1, 0), BAL_ST_BAD_ADDR);
     CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_STATUS + 1, 0), BAL_ST_BAD_ADDR);
     CHECK_EQ(reg_read(b, BAL_REG_ROUTE), 0x12);
     CHECK_EQ(reg_read(b, BAL_REG_AUDIO_SOURCE), BAL_REG_AUDIO_SOURCE_RESET);
-    CHECK_EQ(reg_read(b, BAL_REG_OUT_FORMAT), 0);
+    CHECK_EQ(reg_read(b, BAL_REG_OUT_FORMAT), BAL_REG_OUT_FORMAT_RESET);
     CHECK_EQ(reg_read(b, BAL_REG_OVERSAMPLE), BAL_OVERSAMPLE_RATIO_X1);
     CHECK_EQ(simhost_write(b->h, BAL_REG_TOPOLOGY, 3), BAL_ST_OK);
     CHECK_EQ(reg_read(b, BAL_REG_TOPOLOGY), 3);
@@ -654,10 +677,11 @@ static void test_engine_rates_and_ratios(void)
         unsigned ratio = 1u << cases[c].code;
         engine_setting(b, cases[c].code, cases[c].nos);
         /* the input locks and starts on silence; if its rate changes the ratio in force (the
-           output keeps the last input's rate while none plays), the history is flushed again */
-        b->zero_until = 200;
+           output keeps the last input's rate while none plays), the history is flushed again;
+           then the lanes ramp up from silence */
+        b->zero_until = 200 + RAMP_FRAMES / ratio;
         source_start(b, fs, 32);
-        run_frames(b, 200 + 40);
+        run_frames(b, b->zero_until + 40);
         CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS),
                  status_at(rate_code(fs), true, 3, rate_code(fs), cases[c].code));
         b->src_on = false;
@@ -994,9 +1018,10 @@ static void test_filter_bank_registers(void)
     CHECK_EQ(simhost_write(b->h, bal_filter_coef_addr(4, 0), 1), BAL_ST_BUSY);
     CHECK_EQ(simhost_write(b->h, BAL_REG_FILTER_SELECT, 0), BAL_ST_BUSY);
     long frames = wait_switch(b);
-    printf("MEASURE a filter switch at 48 kHz: %ld frames (%.1f ms) from commit to the end of the fade-in\n",
+    printf("MEASURE a filter switch at 48 kHz: %ld frames (%.1f ms) from commit to its end (the gains then ramp up)\n",
            frames, frames / 48.0);
-    CHECK(frames >= 256 + 160 + 160 + 256 - 16 && frames < 1000); /* fade, hold, flush, fade */
+    /* the gains' fade to silence (at 1x a step a frame), the swap, the engine's flush */
+    CHECK(frames >= RAMP_FRAMES - 8 && frames < RAMP_FRAMES + 400);
     st = filter_status(b);
     CHECK_EQ(status_live(st), 3);
     CHECK_EQ(BAL_FIELD(FILTER_STATUS, TAPS, st), 95);
@@ -1052,10 +1077,10 @@ static long loaded_impulse(struct bench *b, unsigned bank, const struct ip_fir *
     CHECK(wait_switch(b) >= 0);
     CHECK_EQ(status_live(filter_status(b)), bank);
     forget_frames(b);
-    b->zero_until = 200;
+    b->zero_until = 200 + RAMP_FRAMES / 8; /* the gains back up from the switch's silence */
     b->gen = gen;
     source_start(b, 48000, 32);
-    run_frames(b, 200 + frames + 16);
+    run_frames(b, b->zero_until + frames + 16);
     b->src_on = false;
     chain_s1 = f;
     *m = chain_model(b, b->zero_until, b->zero_until + frames, 8, false);
@@ -1131,7 +1156,7 @@ static void test_filter_switch_click_free(void)
     long frames = wait_switch(b);
     CHECK(frames > 0);
     size_t sent_after = b->sent, got_switched = b->got;
-    run_frames(b, 400);
+    run_frames(b, 400 + RAMP_FRAMES / 8); /* the gains back up, then the comparison */
     b->src_on = false;
     /* before: the built-in filter, bit-exact */
     size_t m = chain_model(b, b->zero_until, sent_before - 8, 8, false), start = 0;
@@ -1148,20 +1173,22 @@ static void test_filter_switch_click_free(void)
     }
     printf("MEASURE a filter switch under a -1 dBFS 997 Hz tone, 48 kHz 8x: largest step across it %lld LSB (the "
            "tone's own %lld before, %lld after), silent for %zu output samples at the swap, %ld input frames from "
-           "commit to the end of the fade-in\n", (long long)across, (long long)before, (long long)after, quiet,
+           "commit to the switch's end\n", (long long)across, (long long)before, (long long)after, quiet,
            frames);
     CHECK(before > 0 && after > 0);
-    /* the ramp limit: the tone's own step, plus what the fade adds at full scale (256 input
-     * frames from 0 to 1: 2^23 / 2048 an output sample at 8x); a click is far larger */
-    CHECK(across <= steady + (1 << 23) / (256 * 8));
+    /* the ramp limit: the tone's own step, plus what the fade adds at full scale (the gains
+     * move by at most GAIN_STEP a frame: 2^23 (10^(GAIN_STEP / 5120) - 1)); a click is far
+     * larger */
+    CHECK(across <= steady + (int64_t)ldexp(pow(10.0, BAL_GAIN_STEP / 5120.0) - 1.0, 23));
     CHECK(quiet >= 8 * 100); /* the old filter rang out before the swap */
     /* after: the loaded filter, bit-exact, once its history holds only frames played whole */
     chain_s1 = &f;
     m = chain_model(b, sent_after + 8, b->sent - 8, 8, false);
     chain_s1 = NULL;
-    long at = find_chain(b, 8 * 150, m, got_before);
+    size_t from = RAMP_FRAMES + 8 * 150; /* past the gains' ramp back up */
+    long at = find_chain(b, from, m, got_before);
     printf("MEASURE after the switch: %zu output frames bit-exact with the loaded filter\n",
-           at >= 0 ? m - 8 * 150 : 0);
+           at >= 0 && m > from ? m - from : 0);
     CHECK(at >= 0);
     bench_free(b);
 }
@@ -1271,6 +1298,165 @@ static void test_filter_upload_cut_short_audio(void)
     bench_free(b);
 }
 
+/* ------------------------------------------------------------------ lane gains */
+
+struct gain_case {
+    unsigned volume, ceiling, word, topology;
+    int trim[GM_LANES]; /* by gm_lane: L+, R+, L-, R- */
+    bool dither;
+};
+
+static const uint16_t trim_reg[GM_LANES] = {BAL_REG_TRIM_LP, BAL_REG_TRIM_RP, BAL_REG_TRIM_LN,
+                                            BAL_REG_TRIM_RN};
+static const int am_of_gm[GM_LANES] = {AM_LP, AM_RP, AM_LN, AM_RN};
+
+static struct gm_settings gain_settings(const struct gain_case *c)
+{
+    struct gm_settings g = {0};
+    g.volume = c->volume;
+    g.ceiling = c->ceiling;
+    g.topology = c->topology;
+    g.word = c->word;
+    g.dither = c->dither;
+    for (int k = 0; k < GM_LANES; k++)
+        g.trim[k] = c->trim[k];
+    return g;
+}
+
+/* The registers of a case, straight through the link (as a host that bypasses balctl would) */
+static void gain_registers(struct bench *b, const struct gain_case *c)
+{
+    CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, c->volume), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_CEILING, c->ceiling), BAL_ST_OK);
+    for (int k = 0; k < GM_LANES; k++)
+        CHECK_EQ(simhost_write(b->h, trim_reg[k], (uint32_t)c->trim[k] & 0x3FF), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, (c->word << BAL_OUT_FORMAT_WORD_LSB) |
+                                                      ((uint32_t)c->dither << BAL_OUT_FORMAT_DITHER_LSB)),
+             BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TOPOLOGY, c->topology), BAL_ST_OK);
+}
+
+/* The model's four words (by am_lane) for input frame k once the gains have settled, the
+ * channels' LFSRs at (ll, lr). */
+static void gain_expect(const struct bench *b, const struct gm_settings *g, size_t k, uint32_t ll,
+                        uint32_t lr, uint32_t w[AM_LANES])
+{
+    struct am_settings s = {AM_ROUTE_STEREO, false, false, (enum am_topology)g->topology};
+    int32_t a, c, x[2];
+    am_route(&s, am_from_slot(b->words[k][0], b->slot_in), am_from_slot(b->words[k][1], b->slot_in), &a, &c);
+    am_channels(&s, a, c, &x[0], &x[1]);
+    for (int lane = 0; lane < GM_LANES; lane++) {
+        unsigned cur = gm_target(g, (enum gm_lane)lane), f = gm_flags(g, (enum gm_lane)lane, cur);
+        int ch = lane & 1;
+        int32_t rd = (f & GM_F_DITHER) ? gm_dither(ch ? lr : ll) : GM_RD_NONE;
+        w[am_of_gm[lane]] = gm_lane_word(x[ch], gm_gain(cur), f, rd);
+    }
+}
+
+static void lfsr_frames(uint32_t *ll, uint32_t *lr, unsigned n)
+{
+    uint32_t lfsr[2] = {*ll, *lr};
+    for (unsigned i = 0; i < n; i++)
+        gm_lfsr_frame(lfsr);
+    *ll = lfsr[0];
+    *lr = lfsr[1];
+}
+
+/* Every tagged input frame's four words as the gain model says, once settled: finds the output
+ * frame of the first and the dither's place (the LFSRs step once a frame since reset; MATCH
+ * frames must agree, as a lane's dither changes its word by one LSB about half the time), then
+ * compares them all. Returns the frames compared, or 0 when the start is not found. */
+#define MATCH 32
+static size_t check_gain_frames(struct bench *b, const struct gm_settings *g)
+{
+    size_t first = 0;
+    while (first < b->sent && b->tag[first] == NO_TAG)
+        first++;
+    uint32_t ll = GM_LFSR_SEED_L, lr = GM_LFSR_SEED_R;
+    bool found = false;
+    size_t j0 = 0;
+    for (unsigned n = 0; n < (1u << 20) && !found; n++) {
+        uint32_t e[AM_LANES];
+        for (size_t j = 0; j < 16 && j + MATCH <= b->got && !found; j++) {
+            uint32_t l2 = ll, r2 = lr;
+            found = true;
+            for (size_t i = 0; i < MATCH && found; i++) {
+                gain_expect(b, g, first + i, l2, r2, e);
+                found = memcmp(b->word[j + i], e, sizeof e) == 0;
+                lfsr_frames(&l2, &r2, 1);
+            }
+            j0 = j;
+        }
+        if (!found) {
+            if (!g->dither)
+                break;
+            lfsr_frames(&ll, &lr, 1);
+        }
+    }
+    CHECK(found);
+    if (!found)
+        return 0;
+    size_t compared = 0, bad = 0;
+    for (size_t k = first; k < b->sent && j0 + (k - first) < b->got; k++) {
+        uint32_t e[AM_LANES];
+        gain_expect(b, g, k, ll, lr, e);
+        lfsr_frames(&ll, &lr, 1);
+        if (b->tag[k] == NO_TAG)
+            continue;
+        const uint32_t *o = b->word[j0 + (k - first)];
+        if (memcmp(o, e, sizeof e) && bad++ < 3)
+            fprintf(stderr, "  frame %zu: got %08x %08x %08x %08x, expected %08x %08x %08x %08x\n", k,
+                    o[0], o[1], o[2], o[3], e[0], e[1], e[2], e[3]);
+        compared++;
+    }
+    CHECK_EQ(bad, 0);
+    return compared;
+}
+
+/* Volume, trims, ceiling, word length, dither and topology through the registers, each case
+ * once its ramps are done: every lane's word bit-exact with the model (dither included, its
+ * place found once), L- = -L+ exactly where the topology mirrors and the trims agree. */
+static void test_lane_gains_bit_exact(void)
+{
+    static const struct gain_case cases[] = {
+        {1541, 0, BAL_OUT_FORMAT_WORD_BITS24, AM_TOPO_BALANCED, {0, 0, 0, 0}, true},
+        {2560, 0, BAL_OUT_FORMAT_WORD_BITS24, AM_TOPO_BALANCED, {128, -64, 256, -512}, false},
+        {2560, 0, BAL_OUT_FORMAT_WORD_BITS32, AM_TOPO_BALANCED, {128, -64, 256, -512}, true},
+        {5120, 0, BAL_OUT_FORMAT_WORD_BITS16, AM_TOPO_SE, {0, 0, 0, 0}, true},
+        {0, 768, BAL_OUT_FORMAT_WORD_BITS24, AM_TOPO_PARALLEL, {256, 511, -3, 0}, true},
+        {32640, 0, BAL_OUT_FORMAT_WORD_BITS32, AM_TOPO_MONO, {0, 0, 0, 0}, true},
+        {77, 0, BAL_OUT_FORMAT_WORD_BITS32, AM_TOPO_BALANCED, {5, 5, 5, 5}, true},
+    };
+    struct bench *b = bench_new();
+    source_start(b, 48000, 24);
+    run_frames(b, 12);
+    size_t total = 0;
+    for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct gm_settings g = gain_settings(&cases[c]);
+        b->cur_tag = NO_TAG;
+        gain_registers(b, &cases[c]);
+        wait_ramp(b, 48000);
+        forget_frames(b);
+        b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, (enum am_topology)cases[c].topology};
+        b->cur_tag = 0;
+        run_frames(b, 200);
+        size_t n = check_gain_frames(b, &g);
+        CHECK(n >= 150);
+        total += n;
+        bool mirror = (cases[c].topology == AM_TOPO_BALANCED || cases[c].topology == AM_TOPO_MONO) &&
+                      cases[c].trim[GM_LP] == cases[c].trim[GM_LN] && cases[c].trim[GM_RP] == cases[c].trim[GM_RN];
+        size_t mirrored = 0;
+        for (size_t j = 0; mirror && j < b->got; j++) {
+            CHECK(b->word[j][AM_LN] == (uint32_t)-b->word[j][AM_LP] &&
+                  b->word[j][AM_RN] == (uint32_t)-b->word[j][AM_RP]);
+            mirrored++;
+        }
+        printf("  case %u: %zu frames bit-exact%s\n", c, n, mirror ? ", L- = -L+ in every one" : "");
+    }
+    CHECK(total >= 7 * 150);
+    bench_free(b);
+}
+
 int main(void)
 {
     RUN(test_power_up_silent);
@@ -1291,6 +1477,7 @@ int main(void)
     RUN(test_filter_switch_click_free);
     RUN(test_filter_types_impulse);
     RUN(test_filter_upload_cut_short_audio);
+    RUN(test_lane_gains_bit_exact);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }

@@ -1,9 +1,10 @@
 // The audio datapath from the I2S input pins to the two DACs' pins:
 //
-//   i2s_rx (or tone) -> route -> ramp (a filter switch's fade) -> channels (mono mean,
-//   saturation) -> interp (1/2/4/8x, NOS) -> frame_out (blocks, topology) -> i2s_tx
-// filter_bank, a register bus target, keeps the stage-1 banks and runs the switch between them.
-//   [the lane gains, dither and requantization come between interp and the topology later]
+//   i2s_rx (or tone) -> route -> channels (mono mean, saturation) -> interp (1/2/4/8x, NOS)
+//   -> frame_out (blocks) -> lane_out (the four lanes: gains from lane_gain, dither, word
+//   length, saturation, topology) -> i2s_tx
+// filter_bank, a register bus target, keeps the stage-1 banks and runs the switch between them
+// (it holds the lanes' gains at silence, by their ramp, while it swaps).
 //
 // Samples move as frame strobes (docs/buses.md). The engine runs once per input frame and
 // leaves a block of 2^ratio output frames; the transmitter plays the blocks at the input's
@@ -14,7 +15,7 @@
 // block is now and then repeated or skipped). Otherwise it runs at 48 kHz times the ratio and
 // asks for each input frame itself, at every block start (the tone is made at 48 kHz).
 // After reset, and after every change of the ratio, of NOS or of the stage-1 bank (which
-// filter_bank makes only after fading out), the engine runs silence through
+// filter_bank makes only once the lanes are silent), the engine runs silence through
 // its rings (FLUSH_FRAMES frames) while the output stays silent; so does it until the
 // coefficients are in place.
 `default_nettype none
@@ -26,6 +27,10 @@ module audio_path #(
     input  wire        rst,
     input  wire        mute,       // CTRL.MUTE
     input  wire        ready,      // datapath out of reset and settled
+    // the register file's RAM writes: VOLUME, TRIM_*, CEILING (lane_gain mirrors them)
+    input  wire        reg_we,
+    input  wire [5:0]  reg_addr,
+    input  wire [15:0] reg_data,
     // settings
     input  wire [1:0]  source,     // AUDIO_SOURCE.SOURCE
     input  wire [2:0]  route_mode,
@@ -33,6 +38,8 @@ module audio_path #(
     input  wire        invert_r,
     input  wire [1:0]  topology,
     input  wire        slot24,
+    input  wire [1:0]  out_word,   // OUT_FORMAT.WORD
+    input  wire        dither,
     input  wire [31:0] tone_inc,
     input  wire [7:0]  tone_atten,
     input  wire [1:0]  ratio,      // OVERSAMPLE.RATIO: log2 of the ratio asked for
@@ -149,7 +156,7 @@ module audio_path #(
         // the tone's sample goes in as both channels when a block starts
         route_left   <= play_input ? rx_left : block_start;
         route_frame  <= play_input ? rx_valid : block_start;
-        route_silent <= !(play_input || play_tone) || mute || !ready || flushing;
+        route_silent <= !(play_input || play_tone) || !ready || flushing;
         // the sample beside its strobe: the receiver holds it a cycle past its own
         route_sample <= play_tone ? tone_sample : rx_sample;
         tone_start   <= route_frame && play_tone;  // the next sample, once route has this one
@@ -184,7 +191,7 @@ module audio_path #(
         .sample     (tone_sample)
     );
 
-    wire routed_valid, routed_l, routed_r;
+    wire routed_valid, routed_first, routed_l, routed_r;
     route u_route (
         .clk        (clk),
         .in_left    (route_left),
@@ -195,40 +202,27 @@ module audio_path #(
         .invert_l   (invert_l),
         .invert_r   (invert_r),
         .out_valid  (routed_valid),
+        .out_first  (routed_first),
         .out_l      (routed_l),
         .out_r      (routed_r)
-    );
-
-    // the switch's fade (gain from filter_bank, 256 but while a switch runs)
-    wire       faded_valid, faded_first, faded_l, faded_r;
-    wire [8:0] ramp_gain;
-    ramp u_ramp (
-        .clk        (clk),
-        .gain       (ramp_gain),
-        .in_valid   (routed_valid),
-        .in_l       (routed_l),
-        .in_r       (routed_r),
-        .out_valid  (faded_valid),
-        .out_first  (faded_first),
-        .out_l      (faded_l),
-        .out_r      (faded_r)
     );
 
     wire [23:0] ch_l, ch_r;
     channels u_channels (
         .clk        (clk),
-        .in_valid   (faded_valid),
-        .in_first   (faded_first),
-        .in_l       (faded_l),
-        .in_r       (faded_r),
+        .in_valid   (routed_valid),
+        .in_first   (routed_first),
+        .in_l       (routed_l),
+        .in_r       (routed_r),
         .mono       (topology == V_TOPOLOGY_MODE_MONO),
         .out_valid  (ch_valid),
         .l          (ch_l),
         .r          (ch_r)
     );
 
-    // ---- the filter banks, the switch's fade, the interpolation engine
+    // ---- the filter banks, the interpolation engine
     wire        coef_req, coef_we, coef_grant;
+    wire        switch_hold, gains_quiet;  // a switch holds the lanes at silence; they are there
     wire [11:0] coef_addr;
     wire [31:0] coef_wdata, coef_rdata;
     filter_bank u_banks (
@@ -247,9 +241,9 @@ module audio_path #(
         .coef_wdata   (coef_wdata),
         .coef_grant   (coef_grant),
         .coef_rdata   (coef_rdata),
-        .frame        (ch_valid),
         .engine_plays (filter_ready),
-        .gain         (ramp_gain),
+        .hold         (switch_hold),
+        .gains_quiet  (gains_quiet),
         .short        (short),
         .live         (live_bank),
         .live_taps    (s1_taps)
@@ -282,9 +276,12 @@ module audio_path #(
         .overrun    (overrun)
     );
 
-    // ---- the blocks to the transmitter, the topology on the way
-    wire        take_left, take_right;
-    wire [23:0] word_a, word_b;
+    // ---- the blocks to the lanes, the lanes to the transmitter
+    wire        take_left, take_right, words_ready;
+    wire [23:0] frame_l, frame_r;
+    wire        bits_we, zero_a, zero_b;
+    wire [5:0]  bits_addr;
+    wire [1:0]  bits_data;
     reg         out_silent;
     always @(posedge clk)
         out_silent <= !engine_ready || flushing;
@@ -296,14 +293,57 @@ module audio_path #(
         .in_data     (blk_data),
         .block_done  (block_done),
         .ratio_log2  (out_ratio),
-        .topology    (topology),
         .silent      (out_silent),
         .align       (align),
-        .take_left   (take_left),
         .take_right  (take_right),
         .block_start (block_start),
-        .word_a      (word_a),
-        .word_b      (word_b)
+        .x_l         (frame_l),
+        .x_r         (frame_r),
+        .words_ready (words_ready)
+    );
+
+    wire [2:0]  g_addr;
+    wire [15:0] g_data_l, g_data_r;
+    wire [1:0]  sat_a, sat_b, word_code;
+    lane_gain u_gains (
+        .clk        (clk),
+        .rst        (rst),
+        .reg_we     (reg_we),
+        .reg_addr   (reg_addr),
+        .reg_data   (reg_data),
+        .mute       (mute),
+        .hold       (switch_hold),
+        .topology   (topology),
+        .word       (out_word),
+        .slot24     (slot24),
+        .dither     (dither),
+        .start      (words_ready),
+        .silent     (out_silent),
+        .quiet      (gains_quiet),
+        .g_addr     (g_addr),
+        .g_data_l   (g_data_l),
+        .g_data_r   (g_data_r)
+    );
+
+    lane_out u_lanes (
+        .clk         (clk),
+        .rst         (rst),
+        .x_l         (frame_l),
+        .x_r         (frame_r),
+        .start_plus  (words_ready),
+        .start_minus (take_left),
+        .silent      (out_silent),
+        .g_addr      (g_addr),
+        .g_data_l    (g_data_l),
+        .g_data_r    (g_data_r),
+        .bits_we     (bits_we),
+        .bits_addr   (bits_addr),
+        .bits_data   (bits_data),
+        .sat_a       (sat_a),
+        .sat_b       (sat_b),
+        .zero_a      (zero_a),
+        .zero_b      (zero_b),
+        .word_code   (word_code)
     );
 
     i2s_tx #(
@@ -314,8 +354,14 @@ module audio_path #(
         .mult       (tx_mult),
         .slot24     (slot24),
         .restart    (tx_restart),
-        .word_a     (word_a),
-        .word_b     (word_b),
+        .bits_we    (bits_we),
+        .bits_addr  (bits_addr),
+        .bits_data  (bits_data),
+        .sat_a      (sat_a),
+        .sat_b      (sat_b),
+        .zero_a     (zero_a),
+        .zero_b     (zero_b),
+        .word_code  (word_code),
         .take_left  (take_left),
         .take_right (take_right),
         .bclk       (dac_bclk),

@@ -13,11 +13,11 @@
 // FILTER_STATUS.RESULT says why and nothing else changes. Accepted, the bank's
 // FILTER_INFO.TAPS takes the FILTER_COMMIT word and the switch starts (FILTER_STATUS.PENDING;
 // every write to the banks and every commit or select answers BUSY until it ends):
-//   fade out: the engine's input ramps from 256/256 to 0 over 256 input frames (ramp.v);
-//   hold:     FLUSH_FRAMES frames of silence, until the old filter's ring-out is over;
+//   fade out: `hold` takes the four lanes' gains down to silence, by their ramp (lane_gain:
+//             steps of at most GAIN_STEP an output frame), until they say `gains_quiet`;
 //   swap:     the engine takes the new bank at its next frame (and flushes its rings: the
 //             output is silent already);
-//   fade in:  once the engine plays again, the input ramps back up over 256 frames.
+//   fade in:  once the engine plays again, hold ends and the gains ramp back up.
 // FILTER_SELECT does the same for a bank committed before, with the length from its INFO.
 `default_nettype none
 
@@ -40,10 +40,10 @@ module filter_bank (
     input  wire        coef_grant,
     input  wire [31:0] coef_rdata,
     // the switch
-    input  wire        frame,         // strobe: an input frame goes into the ramp
     input  wire        engine_plays,  // the engine's rings are flushed (AUDIO_STATUS.FILTER_READY)
+    output reg         hold,          // the lanes' gains to silence
+    input  wire        gains_quiet,   // they are there
     input  wire        short,         // the live bank is too long for the rate: bank 0 plays
-    output reg  [8:0]  gain,          // the ramp's, 0..256
     output reg  [2:0]  live,
     output reg  [8:0]  live_taps
 );
@@ -53,7 +53,6 @@ module filter_bank (
     `include "coef_layout.vh"  // BUILTIN_TAPS: bank 0's length
     /* verilator lint_on UNUSEDPARAM */
 
-    localparam [8:0] FLUSH_FRAMES = 9'd160;  // as audio_path's: every ring runs empty
     localparam [8:0] TAPS_MIN = 9'd2;
     localparam [8:0] TAPS_MAX = BAL_FILTER_TAPS_MAX[8:0];
     localparam [1:0] INFO_CHECK = 2'd2, INFO_TAPS = 2'd3;
@@ -307,55 +306,40 @@ module filter_bank (
             target <= bank;
     end
 
-    // ---- the switch: fade out, hold, swap, wait for the engine, fade in. `level` counts frames:
-    // 256 down to -FLUSH_FRAMES (the gain stays 0 below 0), then, after the swap, 0 up to 256.
-    localparam [1:0] W_IDLE = 2'd0, W_OUT = 2'd1, W_SETTLE = 2'd2, W_IN = 2'd3;
-    localparam [9:0] LEVEL_ONE = 10'd256, LEVEL_HELD = 10'd0 - {1'b0, FLUSH_FRAMES};
+    // ---- the switch: the gains down, swap, wait for the engine, the gains up
+    localparam [1:0] W_IDLE = 2'd0, W_OUT = 2'd1, W_SETTLE = 2'd2;
     reg [1:0] sw;
-    reg signed [9:0] level;
-    reg at_held, at_top;  // level at its ends: decided between frames
     reg [2:0] settle;  // cycles for the engine to see the new bank and start its flush
     always @(posedge clk) begin
-        gain    <= level[9] ? 9'd0 : level[8:0];
-        at_held <= level == LEVEL_HELD;
-        at_top  <= level == LEVEL_ONE - 10'd1;
         if (rst) begin
             sw        <= W_IDLE;
             pending   <= 1'b0;
-            level     <= LEVEL_ONE;
+            hold      <= 1'b0;
             live      <= 3'd0;
             live_taps <= BUILTIN_TAPS;
         end else case (sw)
             W_IDLE:
                 if (start_switch) begin
                     pending <= 1'b1;
+                    hold    <= 1'b1;
                     sw      <= W_OUT;
                 end
             W_OUT:
-                if (frame) begin
-                    level <= level - 10'sd1;
-                    if (at_held) begin  // swap: the rings have run empty
-                        level     <= 10'sd0;
-                        live      <= target;
-                        live_taps <= target_taps;
-                        settle    <= 3'd7;
-                        sw        <= W_SETTLE;
-                    end
+                if (gains_quiet) begin  // swap: the output is silent
+                    live      <= target;
+                    live_taps <= target_taps;
+                    settle    <= 3'd7;
+                    sw        <= W_SETTLE;
                 end
-            W_SETTLE: begin
+            default: begin  // W_SETTLE
                 if (settle != 3'd0)
                     settle <= settle - 3'd1;
-                else if (engine_plays)
-                    sw <= W_IN;
-            end
-            default:  // W_IN
-                if (frame) begin
-                    level <= level + 10'sd1;
-                    if (at_top) begin
-                        pending <= 1'b0;
-                        sw      <= W_IDLE;
-                    end
+                else if (engine_plays) begin
+                    hold    <= 1'b0;
+                    pending <= 1'b0;
+                    sw      <= W_IDLE;
                 end
+            end
         endcase
     end
 endmodule

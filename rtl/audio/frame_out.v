@@ -1,5 +1,5 @@
-// Between the interpolation engine and the transmitter: the output blocks, double-buffered,
-// and the topology.
+// Between the interpolation engine and the lanes (lane_out): the output blocks,
+// double-buffered, handed on a frame at a time.
 //
 // The engine writes each input frame's block (2^ratio_log2 output frames, L and R) into one
 // half of a 32-word block RAM and raises block_done; that half becomes the newest. The
@@ -22,17 +22,16 @@ module frame_out (
     input  wire        block_done,
     // settings
     input  wire [1:0]  ratio_log2,   // frames in a block: 2^ratio_log2
-    input  wire [1:0]  topology,     // 0 balanced, 1 single-ended, 2 parallel, 3 mono-bridged
     input  wire        silent,       // fetch zeros
     input  wire        align,        // strobe: the transmitter restarts; play the newest block
     // the transmitter
-    input  wire        take_left,
     input  wire        take_right,
     output reg         block_start,
-    output reg  [23:0] word_a,       // L+, then L-
-    output reg  [23:0] word_b        // R+, then R-
+    // the frame to come
+    output reg  [23:0] x_l,
+    output reg  [23:0] x_r,
+    output reg         words_ready
 );
-    localparam [1:0] TOPO_SE = 2'd1, TOPO_PARALLEL = 2'd2;
 
     // ---- the blocks
     reg [23:0] buffer [0:31];
@@ -78,28 +77,12 @@ module frame_out (
         end
     end
 
-    // ---- the words: fetched (zeros while silent), then made the minus lanes in place
-    // (the negations are registered on their own: a carry chain, then the choice)
-    reg [1:0]  topo;
-    reg        minus_zero, minus_keep;
-    reg [23:0] neg_a, neg_b;
+    // ---- the frame's two samples, zeros while silent; words_ready when both are in
     always @(posedge clk) begin
-        topo       <= topology;
-        minus_zero <= topo == TOPO_SE || silent;
-        minus_keep <= topo == TOPO_PARALLEL;
-        neg_a      <= -word_a;
-        neg_b      <= -word_b;
+        words_ready <= fetch == 2'd3;
         if (fetch == 2'd2)
-            word_a <= silent ? 24'd0 : word;
-        else if (take_left && minus_zero)
-            word_a <= 24'd0;
-        else if (take_left && !minus_keep)
-            word_a <= neg_a;
+            x_l <= silent ? 24'd0 : word;
         if (fetch == 2'd3)
-            word_b <= silent ? 24'd0 : word;
-        else if (take_left && minus_zero)
-            word_b <= 24'd0;
-        else if (take_left && !minus_keep)
-            word_b <= neg_b;
+            x_r <= silent ? 24'd0 : word;
     end
 endmodule

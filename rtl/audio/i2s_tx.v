@@ -1,6 +1,7 @@
 // I2S transmitter, master, to two stereo DACs sharing BCLK and LRCLK: DAC A gets L+ (left
 // slot) and L- (right slot), DAC B gets R+ and R-. Philips format, MSB first, 24 or 32-bit
-// slots (a 24-bit sample left-aligned, zeros below it).
+// slots: a word of N bits (16, 24, 32) goes out left-aligned with zeros below it, and a 24-bit
+// slot carries its top 24 bits.
 //
 // The frame rate is 44.1 or 48 kHz times 2^mult (mult 0..3: up to 352.8 / 384 kHz, where
 // 32-bit slots make BCLK half the system clock). Bit timing: a phase accumulator adds
@@ -8,9 +9,12 @@
 // cycle; each carry out is half a BCLK period. With the system clock at 2 x MCLK the ratio is
 // exact; otherwise it is within 2^-24, and BCLK jitters by a cycle where it is not whole.
 //
-// Each slot's two words are taken as it begins: L+ and R+ for the left slot (take_left, a new
-// frame), L- and R- for the right (take_right); a 24-bit register per line shifts them out MSB
-// first, resting for the eight zero bits after the sample in 32-bit slots.
+// The words' bits come from lane_out as it makes them (LSB first) into a small block RAM, bit k
+// of the slot (0 the MSB) of the plus words at {0, k}, of the minus words at {1, k}, both lines'
+// bits in one 2-bit word; each bit is read for the falling edge that sends it. A slot's flags
+// (saturated: send +-max; zero: send zeros) are taken as it begins: L+ and R+'s for the left
+// slot (take_left, a new frame), L- and R-'s for the right (take_right). lane_out writes the
+// plus words while the right slot is sent and the minus words while the left one is.
 `default_nettype none
 
 module i2s_tx #(
@@ -25,8 +29,14 @@ module i2s_tx #(
                                   // silent until then (one flip-flop: it fans out to every
                                   // register here, from afar)
     // the words of the slot to come: (L+, R+) before a left slot, (L-, R-) before a right one
-    input  wire [23:0] word_a,
-    input  wire [23:0] word_b,
+    input  wire        bits_we,     // the words' bits (lane_out)
+    input  wire [5:0]  bits_addr,
+    input  wire [1:0]  bits_data,   // {B, A}
+    input  wire [1:0]  sat_a,       // {+max, -max}: send that instead of A's word
+    input  wire [1:0]  sat_b,
+    input  wire        zero_a,      // send zeros instead of A's word
+    input  wire        zero_b,
+    input  wire [1:0]  word_code,   // the words' length, OUT_FORMAT.WORD: where -max's LSB is
     output reg         take_left,
     output reg         take_right,
     // pins
@@ -97,18 +107,38 @@ module i2s_tx #(
         last_bit   <= slot24 ? 6'd23 : 6'd31;
         last_less1 <= slot24 ? 6'd22 : 6'd30;
     end
-    reg slot_end, right_nxt, pad_nxt, lr_nxt, last_nxt, slot_last;
+    reg slot_end, right_nxt, lr_nxt, last_nxt, slot_last;
+    // a saturated word's bits: within the word (bit < N), its LSB (N - 1); N of the slot's word
+    reg [1:0] code_q, sat_qa, sat_qb;
+    reg       zero_qa, zero_qb;
+    reg [5:0] n_less1, n_less2;
+    reg       in_nxt, lsb_nxt;
+    always @(posedge clk) begin
+        n_less1 <= code_q == 2'd2 ? 6'd31 : code_q == 2'd1 ? 6'd23 : 6'd15;
+        n_less2 <= code_q == 2'd2 ? 6'd30 : code_q == 2'd1 ? 6'd22 : 6'd14;
+        in_nxt  <= q == last_bit || q < n_less1;
+        lsb_nxt <= q == n_less2;
+    end
     always @(posedge clk) begin
         // the next bit period is its slot's last
         last_nxt  <= q == last_less1;
         slot_end  <= q == last_bit;                          // the slot's last bit period
         right_nxt <= right ^ (q == last_bit);                // at the next falling edge
-        pad_nxt   <= q >= 6'd23 && q != last_bit;            // the next bit is past the sample
         // LRCLK turns one bit before each word's MSB, with the previous word's last bit
         lr_nxt    <= right ^ (q == last_bit) ^ (q == last_less1);
     end
 
-    reg [23:0] sh_a, sh_b;  // the slot's word for DAC A and DAC B
+    // the words' bits: read at the bit the next falling edge sends (the slot's next bit, or
+    // the next slot's first), from q as it stands a cycle before that edge at the latest
+    reg  [1:0] bits [0:63];
+    reg  [1:0] bit_q;  // {B, A}
+    wire       wrap = q == last_bit;
+    wire [5:0] next_addr = {right ^ wrap, wrap ? 5'd0 : q[4:0] + 5'd1};
+    always @(posedge clk) begin
+        if (bits_we)
+            bits[bits_addr] <= bits_data;
+        bit_q <= bits[next_addr];
+    end
     // the line states; the pins get them a cycle later from registers of their own, placed by
     // the pads (the decisions here read the inner copies)
     reg        bclk_i, lrclk_i, dout_a_i, dout_b_i;
@@ -131,23 +161,21 @@ module i2s_tx #(
         rise <= half_tick && !hb && !restart;
     end
 
-    // the shift registers: loaded at a rising edge in a slot's last bit (slot_last is high from
-    // the falling edge before to that rising edge, so rise alone says when), shifted the cycle
-    // after a falling edge (the next falling edge, which reads the top bit, is later)
-    reg shift_q;
-    always @(posedge clk) begin
-        shift_q <= fall && !pad_nxt;
+    // the slot's flags: taken at a rising edge in a slot's last bit (slot_last is high from the
+    // falling edge before to that rising edge, so rise alone says when)
+    always @(posedge clk)
         if (restart) begin
-            sh_a <= 24'd0;
-            sh_b <= 24'd0;
+            sat_qa  <= 2'b00;
+            sat_qb  <= 2'b00;
+            zero_qa <= 1'b1;
+            zero_qb <= 1'b1;
         end else if (rise && slot_last) begin
-            sh_a <= word_a;
-            sh_b <= word_b;
-        end else if (shift_q) begin
-            sh_a <= {sh_a[22:0], 1'b0};
-            sh_b <= {sh_b[22:0], 1'b0};
+            sat_qa  <= sat_a;
+            sat_qb  <= sat_b;
+            zero_qa <= zero_a;
+            zero_qb <= zero_b;
+            code_q  <= word_code;
         end
-    end
 
     always @(posedge clk) begin
         take_left  <= 1'b0;
@@ -164,8 +192,10 @@ module i2s_tx #(
             q         <= slot_end ? 6'd0 : q + 6'd1;
             right     <= right_nxt;
             lrclk_i   <= lr_nxt;
-            dout_a_i  <= !pad_nxt && sh_a[23];
-            dout_b_i  <= !pad_nxt && sh_b[23];
+            dout_a_i  <= sat_qa[1] ? !slot_end && in_nxt : sat_qa[0] ? slot_end || lsb_nxt
+                                                                  : !zero_qa && in_nxt && bit_q[0];
+            dout_b_i  <= sat_qb[1] ? !slot_end && in_nxt : sat_qb[0] ? slot_end || lsb_nxt
+                                                                  : !zero_qb && in_nxt && bit_q[1];
             slot_last <= last_nxt;
         end else if (rise) begin
             // rising edge; in a slot's last bit, the next slot's words (decided at the falling

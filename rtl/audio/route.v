@@ -1,8 +1,9 @@
 // Routing and polarity, bit-serial: after each input frame both samples leave LSB first, one
-// bit a cycle, and the routed, signed channels come out the same way (34 bits: sign-extended
-// far enough for what follows: the switch's fade, ramp.v, keeps the product's top 26). Serial, the mean is a one-bit adder, a channel choice is a
-// one-bit multiplexer and a negation is one flip-flop (bits pass unchanged up to the first 1,
-// inverted after it), so the stage costs a few cells, not a few per bit.
+// bit a cycle, and the routed, signed channels come out the same way (26 bits: sign-extended
+// far enough for the mean and a negation, which `channels` saturates). Serial, the mean is a
+// one-bit adder, a channel choice is a one-bit multiplexer and a negation is one flip-flop
+// (bits pass unchanged up to the first 1, inverted after it), so the stage costs a few cells,
+// not a few per bit.
 `default_nettype none
 
 module route (
@@ -18,10 +19,11 @@ module route (
     input  wire        invert_r,
     // the routed channels, LSB first: bit j of each in the cycle out_valid is high j-th time
     output reg         out_valid,  // a frame's bits in a row, a gap between frames
+    output reg         out_first,  // with bit 0
     output reg         out_l,
     output reg         out_r
 );
-    localparam integer NBITS = 34;  // bits out: the mean's and a negation's 25, one more, and 8 for the fade
+    localparam integer NBITS = 26;  // bits out: the mean's and a negation's 25, and one more
 
     reg [23:0] xl, xr;       // the samples, shifting right (sign-extending)
     reg [5:0]  left;         // bits still to come out, counting the one in flight
@@ -57,6 +59,7 @@ module route (
     always @(posedge clk) begin
         emit      <= run && !in_valid;
         out_valid <= emit;
+        out_first <= emit && first;
         if (in_valid)
             first <= 1'b1;
         else if (emit)

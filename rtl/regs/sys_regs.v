@@ -42,6 +42,12 @@ module sys_regs #(
     output reg         invert_r,
     output reg  [1:0]  topology,
     output reg         slot24,
+    output reg  [1:0]  out_word,
+    output reg         dither,
+    // the RAM's write port, for the datapath's mirrors (the gains' settings)
+    output wire        mirror_we,
+    output wire [5:0]  mirror_addr,
+    output wire [15:0] mirror_data,
     output reg  [31:0] tone_inc,
     output reg  [7:0]  tone_atten,
     output reg  [1:0]  ratio,
@@ -85,6 +91,9 @@ module sys_regs #(
     reg         we;
     reg  [5:0]  waddr;
     reg  [31:0] wd;
+    assign mirror_we   = we;
+    assign mirror_addr = waddr;
+    assign mirror_data = wd[15:0];
     always @(posedge clk) begin
         rq <= mem[raddr];
         if (we)
@@ -203,6 +212,8 @@ module sys_regs #(
             invert_r    <= REG_ROUTE_RESET[F_ROUTE_INVERT_RIGHT];
             topology    <= REG_TOPOLOGY_RESET[F_TOPOLOGY_MODE +: 2];
             slot24      <= REG_OUT_FORMAT_RESET[F_OUT_FORMAT_SLOT];
+            out_word    <= REG_OUT_FORMAT_RESET[F_OUT_FORMAT_WORD +: 2];
+            dither      <= REG_OUT_FORMAT_RESET[F_OUT_FORMAT_DITHER];
         end else begin
             case (estate)
                 E_SWEEP: begin
@@ -309,8 +320,11 @@ module sys_regs #(
                     end
                     if (wr_topology)
                         topology <= wdata[F_TOPOLOGY_MODE +: 2];
-                    if (wr_format)
-                        slot24 <= wdata[F_OUT_FORMAT_SLOT];
+                    if (wr_format) begin
+                        slot24   <= wdata[F_OUT_FORMAT_SLOT];
+                        out_word <= wdata[F_OUT_FORMAT_WORD +: 2];
+                        dither   <= wdata[F_OUT_FORMAT_DITHER];
+                    end
                     if (wr_freq)
                         tone_inc <= wdata;
                     if (wr_level)

@@ -1,0 +1,251 @@
+// The four lanes' gains: once per output frame, for each lane k = {minus, right} (L+, R+, L-,
+// R-) in turn, its attenuation moves toward its target by at most GAIN_STEP (1/256 dB units),
+// and its linear gain and flags for the next frame are written where lane_out reads them.
+//
+//   target = mute or hold ? GAIN_SILENT : min(max(VOLUME - TRIM_k, CEILING), GAIN_SILENT)
+//   cur    = silent ? GAIN_SILENT : cur moved toward target by at most GAIN_STEP
+//   g      = T1[cur / 256] x T2[cur % 256] / 2^39  (Q1.23; the tables 10^(-k/20) and
+//            10^(-j/5120) at 2^31, three 16 x 16 products summed inside two SB_MAC16; T1 is
+//            zero from 144 dB on, so g = 0)
+//
+// VOLUME, the trims and CEILING are read from a mirror of the register file (its RAM write
+// port, the 16 low bits), the attenuations kept in a block RAM of their own with the ALU's
+// constants; the target and the ramp are one 18-bit ALU in two stages stepped through load,
+// add, subtract, max and min. Only what the flags need (mute, topology, word length, dither)
+// comes from flip-flops.
+// The gains go to two block RAMs, one per channel (lane_out's two engines read them at once),
+// each in two halves: lane_out reads the half written in the frame before while this frame's
+// is made (word w of the channel's lane {minus} at {half, minus, w}: 0 the gain's bits 15..0,
+// 1 its bits 23..16, 2 the flags).
+// Bit-exact model: gm_frame in sim/gainmodel.c. A lane takes LANE_CYCLES: 112 cycles a frame,
+// where a 384 kHz frame has 128.
+`default_nettype none
+
+module lane_gain (
+    input  wire        clk,
+    input  wire        rst,
+    // the register file's RAM writes (sys_regs)
+    input  wire        reg_we,
+    input  wire [5:0]  reg_addr,
+    input  wire [15:0] reg_data,
+    // settings from flip-flops
+    input  wire        mute,
+    input  wire        hold,      // a filter switch: to silence, as mute
+    input  wire [1:0]  topology,
+    input  wire [1:0]  word,      // OUT_FORMAT.WORD
+    input  wire        slot24,
+    input  wire        dither,
+    // frames
+    input  wire        start,     // an output frame's words are being made: make the next gains
+    input  wire        silent,    // the output is silent: every lane snaps to GAIN_SILENT
+    output reg         quiet,     // every lane's attenuation is GAIN_SILENT (its gain 0)
+    // the gains to lane_out: {minus, w} of the half made in the frame before, two cycles later
+    input  wire [2:0]  g_addr,
+    output reg  [15:0] g_data_l,
+    output reg  [15:0] g_data_r
+);
+    `include "regmap.vh"
+
+    localparam [15:0] SILENT = BAL_GAIN_SILENT[15:0];
+    localparam [17:0] STEP = {10'd0, BAL_GAIN_STEP};
+    localparam [4:0]  LANE_CYCLES = 5'd28;
+    localparam [7:0]  A_SILENT = 8'd4, A_STEP = 8'd5, A_NSTEP = 8'd6;  // constants in atten
+    localparam [1:0]  TOPO_BALANCED = V_TOPOLOGY_MODE_BALANCED, TOPO_SE = V_TOPOLOGY_MODE_SE,
+                      TOPO_MONO = V_TOPOLOGY_MODE_MONO;
+
+    // ---- the RAMs: the settings' mirror, the attenuations, the tables, the gains
+    (* no_rw_check *) reg [15:0] mirror [0:63];
+    (* no_rw_check *) reg [15:0] atten [0:255];  // lanes 0..3 (a block RAM: flip-flops would cost more)
+    reg [15:0] t1_rom [0:511];
+    reg [15:0] t2_rom [0:511];
+    (* no_rw_check *) reg [15:0] gains_l [0:255];  // {half, minus, w} at 0..15
+    (* no_rw_check *) reg [15:0] gains_r [0:255];
+    integer i;
+    initial begin
+        for (i = 0; i < 64; i = i + 1)
+            mirror[i] = 16'd0;
+        for (i = 0; i < 256; i = i + 1) begin
+            atten[i]   = SILENT;
+            gains_l[i] = 16'd0;
+            gains_r[i] = 16'd0;
+        end
+        atten[A_STEP]  = STEP[15:0];
+        atten[A_NSTEP] = -STEP[15:0];
+    end
+    `include "gain_rom.vh"
+
+    reg  [5:0]  m_addr;
+    reg  [7:0]  a_raddr;
+    reg  [15:0] m_q, a_q, t1_q, t2_q;
+    reg         a_we, g_we;
+    reg  [15:0] a_wd, g_wd;
+    reg  [8:0]  t1_addr, t2_addr;
+    reg  [3:0]  g_waddr;
+    reg         g_right;
+    reg  [1:0]  k;
+    reg         half;  // the half being written; lane_out reads the other
+    always @(posedge clk) begin
+        if (reg_we)
+            mirror[reg_addr] <= reg_data;
+        m_q <= mirror[m_addr];
+        if (a_we)
+            atten[{6'd0, k}] <= a_wd;
+        a_q  <= atten[a_raddr];
+        t1_q <= t1_rom[t1_addr];
+        t2_q <= t2_rom[t2_addr];
+        if (g_we && !g_right)
+            gains_l[{4'd0, g_waddr}] <= g_wd;
+        if (g_we && g_right)
+            gains_r[{4'd0, g_waddr}] <= g_wd;
+        g_data_l <= gains_l[{4'd0, !half, g_addr}];
+        g_data_r <= gains_r[{4'd0, !half, g_addr}];
+    end
+
+    // ---- the sequence: lane k, cycle t of its LANE_CYCLES
+    reg        busy;
+    reg        silent_q;  // silent, as the frame started
+    reg        mute_q;    // mute or hold, as the frame started
+    reg  [4:0] t;
+    always @(posedge clk) begin
+        if (rst) begin
+            busy <= 1'b0;
+            half <= 1'b0;
+            t    <= 5'd0;
+        end else if (start) begin
+            busy     <= 1'b1;
+            silent_q <= silent;
+            mute_q   <= mute || hold;
+            half     <= !half;
+            k        <= 2'd0;
+            t        <= 5'd0;
+        end else if (busy) begin
+            t <= t + 5'd1;
+            if (t == LANE_CYCLES - 5'd1) begin
+                t    <= 5'd0;
+                k    <= k + 2'd1;
+                busy <= k != 2'd3;
+            end
+        end
+    end
+
+    // ---- the target and the ramp on one ALU (each RAM word arrives two cycles after its
+    // address): VOLUME, - TRIM_k, max CEILING, min GAIN_SILENT (mute: GAIN_SILENT), - cur,
+    // min STEP, max -STEP, + cur (silent: GAIN_SILENT). The operands all come from the two RAMs:
+    // the settings from the mirror, cur and the constants from the attenuations' RAM, where they
+    // sit above the lanes' words (the ALU's operand is then a 2:1 choice, not a 6:1)
+    localparam [2:0] OP_LOAD = 3'd0, OP_ADD = 3'd1, OP_SUB = 3'd2, OP_MAX = 3'd3, OP_MIN = 3'd4,
+                     OP_NONE = 3'd5;
+    wire [5:0]  trim_addr = REG_TRIM_LP[5:0] + {4'd0, k[0], k[1]};  // LP, LN, RP, RN in the map
+    reg  [2:0]  op;
+    always @(*) begin
+        op = OP_NONE;
+        case (t)
+            5'd2:  op = OP_LOAD;                    // VOLUME
+            5'd4:  op = OP_SUB;                     // TRIM_k
+            5'd6:  op = OP_MAX;                     // CEILING
+            5'd8:  op = mute_q ? OP_LOAD : OP_MIN;  // GAIN_SILENT
+            5'd10: op = OP_SUB;                     // cur
+            5'd12: op = OP_MIN;                     // STEP
+            5'd14: op = OP_MAX;                     // -STEP
+            5'd16: op = silent_q ? OP_LOAD : OP_ADD; // cur, or GAIN_SILENT
+            default: ;
+        endcase
+    end
+    wire        use_a = t >= 5'd8;                // the operand from the attenuations' RAM
+    wire        sgn = t == 5'd4 || t == 5'd14;    // a signed one: TRIM_k, -STEP
+    wire        trim = t == 5'd4;                 // TRIM_k's 10 bits: sign-extended to 16
+    wire [15:0] q = use_a ? a_q : trim ? {{6{m_q[9]}}, m_q[9:0]} : m_q;
+    wire [17:0] b = {{2{sgn && q[15]}}, q};
+    always @(posedge clk)
+        a_raddr <= t == 5'd6 || (t == 5'd14 && silent_q) ? A_SILENT : t == 5'd10 ? A_STEP
+                 : t == 5'd12 ? A_NSTEP : {6'd0, k};
+    // the operation (decoded) and its operand registered; the ALU in two stages, an operation
+    // every other cycle: the sum (and b < alu) registered, then alu takes the sum (add,
+    // subtract) or b (load; max and min when b wins), else holds. Its result at t = 19
+    reg         do_sum, do_load, do_max, do_min, minus_b;
+    reg  [17:0] b_q;
+    reg  [17:0] alu;
+    wire [17:0] sum = alu + (b_q ^ {18{minus_b}}) + {17'd0, minus_b};
+    reg         sum_in, load_b, max_b, min_b;  // the second stage's
+    reg  [17:0] sum_q;
+    wire        lt = sum_q[17];  // alu < b (no overflow: both within +-2^17)
+    wire        take_b = load_b || (max_b && lt) || (min_b && !lt);
+    always @(posedge clk) begin
+        m_addr  <= t < 5'd2 ? REG_VOLUME[5:0] : t < 5'd4 ? trim_addr : REG_CEILING[5:0];
+        if (op != OP_NONE)  // held for the second stage
+            b_q <= b;
+        do_sum  <= busy && (op == OP_ADD || op == OP_SUB);
+        do_load <= busy && op == OP_LOAD;
+        do_max  <= busy && op == OP_MAX;
+        do_min  <= busy && op == OP_MIN;
+        minus_b <= op == OP_SUB || op == OP_MAX || op == OP_MIN;
+        sum_q   <= sum;
+        {sum_in, load_b, max_b, min_b} <= {do_sum, do_load, do_max, do_min};
+        if (sum_in || take_b)
+            alu <= sum_in ? sum_q : b_q;
+    end
+
+    // ---- the attenuation back, its flags; the tables (T1 high, low, high; T2 low, high, high)
+    reg [1:0] code;   // the word length in force: WORD, at most the slot's
+    reg [2:0] flags;  // {neg, zero, dither}
+    always @(posedge clk) begin
+        code <= slot24 && word == V_OUT_FORMAT_WORD_BITS32 ? V_OUT_FORMAT_WORD_BITS24 :
+                word > V_OUT_FORMAT_WORD_BITS32 ? V_OUT_FORMAT_WORD_BITS32 : word;
+        a_we    <= busy && t == 5'd19;
+        a_wd    <= alu[15:0];
+        t1_addr <= {alu[15:8], t == 5'd20};
+        t2_addr <= {alu[7:0], t == 5'd19};
+        if (busy && t == 5'd19)
+            flags <= {k[1] && (topology == TOPO_BALANCED || topology == TOPO_MONO),
+                      alu[15:0] >= SILENT || (k[1] && topology == TOPO_SE),
+                      dither && !(alu[15:0] == 16'd0 && code != V_OUT_FORMAT_WORD_BITS16)};
+    end
+
+    // ---- quiet: every lane's new attenuation at GAIN_SILENT, as the last lane's is made
+    reg quiet_run;  // the lanes before this one's
+    wire at_silent = alu[15:0] >= SILENT;
+    always @(posedge clk)
+        if (rst) begin
+            quiet <= 1'b0;
+        end else if (busy && t == 5'd19) begin
+            quiet_run <= (k == 2'd0 || quiet_run) && at_silent;
+            if (k == 2'd3)
+                quiet <= quiet_run && at_silent;
+        end
+
+    // ---- g on two SB_MAC16, no fabric adder: the tables' words (T1h T2l at t = 13, T1l T2h at
+    // 14, T1h T2h from 15 on) go straight into the DSPs' operand registers. The first sums the
+    // two cross products in its accumulator (cleared at 13, so it holds their sum at t = 16;
+    // after that it runs on, unused); the second adds its high half to T1h T2h, held from
+    // t = 16: g30 = T1h T2h + (T1h T2l + T1l T2h) / 2^16 (Q2.30, the sum < 2^32), from t = 17
+    reg [15:0] xa, xb, ha, hb;
+    reg        x_clr;
+    reg [31:0] xsum, g30;
+    always @(posedge clk) begin
+        xa    <= t1_q;
+        xb    <= t2_q;
+        x_clr <= t == 5'd20;
+        if (x_clr)
+            xsum <= 32'd0;
+        else
+            xsum <= xsum + xa * xb;
+        if (t == 5'd23) begin
+            ha <= t1_q;
+            hb <= t2_q;
+        end
+        if (t == 5'd24)
+            g30 <= {16'd0, xsum[31:16]} + ha * hb;
+    end
+
+    // ---- the gain (Q1.23: Q2.30 >> 7) and its flags out
+    always @(posedge clk) begin
+        g_we    <= busy && (t == 5'd25 || t == 5'd26 || t == 5'd27);
+        g_right <= k[0];
+        g_waddr <= {half, k[1], t == 5'd27, t == 5'd26};
+        g_wd    <= t == 5'd25 ? g30[22:7] : t == 5'd26 ? {8'd0, g30[30:23]} : {11'd0, code, flags};
+    end
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused = g30[31] ^ alu[17] ^ alu[16] ^ ^g30[6:0] ^ ^xsum[15:0];
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule
