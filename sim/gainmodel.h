@@ -1,7 +1,7 @@
 /* Bit-exact model of the lane gains (rtl/audio/lane_gain.v, lane_out.v, lane_serial.v): per
- * lane an attenuation that ramps toward its target by at most GAIN_STEP/256 dB an output frame, its
- * linear gain from two tables, the product with the engine's 24-bit sample, TPDF dither,
- * rounding to the word length, symmetric saturation and the minus lanes' negation.
+ * lane an attenuation that ramps toward its target by at most GAIN_STEP/256 dB an output
+ * frame, its linear gain from two tables, the product with the engine's 24-bit sample, TPDF
+ * dither, rounding to the word length, symmetric saturation and the minus lanes' negation.
  *
  * Units: attenuations in 1/256 dB (0 .. GAIN_SILENT), gains Q1.23 (unity 2^23, 24 bits). The
  * lanes are numbered as the hardware runs them, k = {minus, right}: L+, R+, L-, R-.

@@ -55,7 +55,7 @@ module lane_gain (
 
     // ---- the RAMs: the settings' mirror, the attenuations, the tables, the gains
     (* no_rw_check *) reg [15:0] mirror [0:63];
-    (* no_rw_check *) reg [15:0] atten [0:255];  // lanes 0..3 (a block RAM: flip-flops would cost more)
+    (* no_rw_check *) reg [15:0] atten [0:255];  // lanes 0..3, the ALU's constants at A_*
     reg [15:0] t1_rom [0:511];
     reg [15:0] t2_rom [0:511];
     (* no_rw_check *) reg [15:0] gains_l [0:255];  // {half, minus, w} at 0..15
@@ -129,7 +129,7 @@ module lane_gain (
     end
 
     // ---- the target and the ramp on one ALU (each RAM word arrives two cycles after its
-    // address): VOLUME, - TRIM_k, max CEILING, min GAIN_SILENT (mute: GAIN_SILENT), - cur,
+    // address): VOLUME, - TRIM_k, max CEILING, min GAIN_SILENT (mute, hold: GAIN_SILENT), - cur,
     // min STEP, max -STEP, + cur (silent: GAIN_SILENT). The operands all come from the two RAMs:
     // the settings from the mirror, cur and the constants from the attenuations' RAM, where they
     // sit above the lanes' words (the ALU's operand is then a 2:1 choice, not a 6:1)
@@ -213,11 +213,11 @@ module lane_gain (
                 quiet <= quiet_run && at_silent;
         end
 
-    // ---- g on two SB_MAC16, no fabric adder: the tables' words (T1h T2l at t = 13, T1l T2h at
-    // 14, T1h T2h from 15 on) go straight into the DSPs' operand registers. The first sums the
-    // two cross products in its accumulator (cleared at 13, so it holds their sum at t = 16;
+    // ---- g on two SB_MAC16, no fabric adder: the tables' words (T1h T2l at t = 21, T1l T2h at
+    // 22, T1h T2h from 23 on) go straight into the DSPs' operand registers. The first sums the
+    // two cross products in its accumulator (cleared at 21, so it holds their sum at t = 24;
     // after that it runs on, unused); the second adds its high half to T1h T2h, held from
-    // t = 16: g30 = T1h T2h + (T1h T2l + T1l T2h) / 2^16 (Q2.30, the sum < 2^32), from t = 17
+    // t = 24: g30 = T1h T2h + (T1h T2l + T1l T2h) / 2^16 (Q2.30, the sum < 2^32), from t = 25
     reg [15:0] xa, xb, ha, hb;
     reg        x_clr;
     reg [31:0] xsum, g30;
