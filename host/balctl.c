@@ -675,6 +675,17 @@ static const char *code_name(uint16_t reg, const char *field, uint32_t code)
     return "?";
 }
 
+/* Writes one register (its value printed with --json). */
+static int write_reg(struct session *s, uint16_t reg, uint32_t v)
+{
+    int rc = need_link(s);
+    if (!rc && (rc = bal_write(&s->link, reg, 1, &v)))
+        rc = link_error(s, rc);
+    if (!rc && s->json)
+        printf("{\"register\":\"%s\",\"value\":%u}\n", bal_reg_at(reg)->name, v);
+    return rc;
+}
+
 /* Writes one register's field (the others as they are), after reading it. */
 static int write_field(struct session *s, uint16_t reg, const char *field, uint32_t code)
 {
@@ -684,12 +695,7 @@ static int write_field(struct session *s, uint16_t reg, const char *field, uint3
     int rc = need_link(s);
     if (!rc && (rc = bal_read(&s->link, reg, 1, &v)))
         rc = link_error(s, rc);
-    v = (v & ~mask) | ((code << f->lsb) & mask);
-    if (!rc && (rc = bal_write(&s->link, reg, 1, &v)))
-        rc = link_error(s, rc);
-    if (!rc && s->json)
-        printf("{\"register\":\"%s\",\"value\":%u}\n", bal_reg_at(reg)->name, v);
-    return rc;
+    return rc ? rc : write_reg(s, reg, (v & ~mask) | ((code << f->lsb) & mask));
 }
 
 /* A command that sets one coded field from its one argument (the choices in its --help). */
@@ -770,6 +776,120 @@ static int cmd_tone(struct session *s, int argc, char **argv)
     if (!rc && s->json)
         printf("{\"tone\":{\"hz\":%.4f,\"level_db\":%.1f}}\n", tone_hz_for_inc(v[0]), db);
     return rc;
+}
+
+/* ---------------------------------------------------------------- the lanes' gains */
+
+#define GAIN_DB_MIN (-(double)BAL_GAIN_SILENT / BAL_GAIN_UNIT_PER_DB) /* silence: -144 dB */
+#define TRIM_DB_MIN (-512.0 / BAL_GAIN_UNIT_PER_DB)
+#define TRIM_DB_MAX (511.0 / BAL_GAIN_UNIT_PER_DB)
+
+static double db_of_units(long units)
+{
+    return (double)units / BAL_GAIN_UNIT_PER_DB;
+}
+
+/* A gain in dB within lo..hi, in 1/256 dB units (rounded); false if it is not such a number. */
+static bool parse_gain_db(const char *s, double lo, double hi, long *units)
+{
+    double db;
+    if (!parse_decimal(s, &db) || db < lo || db > hi)
+        return false;
+    *units = lround(db * BAL_GAIN_UNIT_PER_DB);
+    return true;
+}
+
+/* VOLUME: the master attenuation. Above CEILING is refused (read first; nothing written). */
+static int cmd_volume(struct session *s, int argc, char **argv)
+{
+    long g;
+    if (argc != 1)
+        return usage_error("volume takes one argument: DB (%.0f..0)", GAIN_DB_MIN);
+    if (!parse_gain_db(argv[0], GAIN_DB_MIN, 0, &g))
+        return usage_error("volume: DB '%s' is not in %.0f..0 (dB; 1/256 dB steps)", argv[0],
+                           GAIN_DB_MIN);
+    uint32_t ceiling;
+    int rc = need_link(s);
+    if (!rc && (rc = bal_read(&s->link, BAL_REG_CEILING, 1, &ceiling)))
+        rc = link_error(s, rc);
+    if (rc)
+        return rc;
+    long top = -(long)BAL_FIELD(CEILING, ATTEN, ceiling);
+    if (g > top)
+        return usage_error("volume: %s dB is above the ceiling: the allowed range is %.0f..%.2f dB "
+                           "('ceiling' raises it)", argv[0], GAIN_DB_MIN, db_of_units(top));
+    return write_reg(s, BAL_REG_VOLUME, (uint32_t)-g);
+}
+
+static int cmd_ceiling(struct session *s, int argc, char **argv)
+{
+    long g;
+    if (argc != 1)
+        return usage_error("ceiling takes one argument: DB (%.0f..0)", GAIN_DB_MIN);
+    if (!parse_gain_db(argv[0], GAIN_DB_MIN, 0, &g))
+        return usage_error("ceiling: DB '%s' is not in %.0f..0 (dB; 1/256 dB steps)", argv[0],
+                           GAIN_DB_MIN);
+    return write_reg(s, BAL_REG_CEILING, (uint32_t)-g);
+}
+
+static const struct {
+    const char *name;
+    uint16_t reg;
+} trim_lanes[] = {{"l+", BAL_REG_TRIM_LP}, {"l-", BAL_REG_TRIM_LN}, {"r+", BAL_REG_TRIM_RP},
+                  {"r-", BAL_REG_TRIM_RN}};
+
+static int cmd_trim(struct session *s, int argc, char **argv)
+{
+    long g;
+    if (argc != 2)
+        return usage_error("trim takes two arguments: l+|l-|r+|r- DB (%.2f..%.3f)", TRIM_DB_MIN,
+                           TRIM_DB_MAX);
+    unsigned lane = 0;
+    while (lane < 4 && strcasecmp(argv[0], trim_lanes[lane].name))
+        lane++;
+    if (lane == 4)
+        return usage_error("trim: '%s' is not one of l+|l-|r+|r-", argv[0]);
+    if (!parse_gain_db(argv[1], TRIM_DB_MIN, TRIM_DB_MAX, &g))
+        return usage_error("trim: DB '%s' is not in %.2f..%.3f (dB; 1/256 dB steps)", argv[1],
+                           TRIM_DB_MIN, TRIM_DB_MAX);
+    return write_reg(s, trim_lanes[lane].reg, (uint32_t)g & BAL_TRIM_LP_GAIN_MASK);
+}
+
+/* on|off (and toggle where allowed) as 1, 0, 2; -1 if none */
+static int parse_switch(const char *word, bool toggle)
+{
+    return !strcasecmp(word, "on") ? 1 : !strcasecmp(word, "off") ? 0
+         : toggle && !strcasecmp(word, "toggle") ? 2 : -1;
+}
+
+static int cmd_mute(struct session *s, int argc, char **argv)
+{
+    int on = argc == 1 ? parse_switch(argv[0], true) : -1;
+    if (on < 0)
+        return usage_error("mute takes one argument: on|off|toggle");
+    if (on == 2) {
+        uint32_t ctrl;
+        int rc = need_link(s);
+        if (!rc && (rc = bal_read(&s->link, BAL_REG_CTRL, 1, &ctrl)))
+            rc = link_error(s, rc);
+        if (rc)
+            return rc;
+        on = !BAL_FIELD(CTRL, MUTE, ctrl);
+    }
+    return write_field(s, BAL_REG_CTRL, "MUTE", (uint32_t)on);
+}
+
+static int cmd_dither(struct session *s, int argc, char **argv)
+{
+    int on = argc == 1 ? parse_switch(argv[0], false) : -1;
+    if (on < 0)
+        return usage_error("dither takes one argument: on|off");
+    return write_field(s, BAL_REG_OUT_FORMAT, "DITHER", (uint32_t)on);
+}
+
+static int cmd_bits(struct session *s, int argc, char **argv)
+{
+    return set_coded(s, argc, argv, "bits", BAL_REG_OUT_FORMAT, "WORD", "16|24|32");
 }
 
 static unsigned rate_hz(uint32_t code)
@@ -1192,8 +1312,9 @@ static int cmd_status(struct session *s, int argc, char **argv)
     int rc = need_link(s);
     if (rc)
         return rc;
-    uint32_t src, tn[2], rt[4], st[1], ctl[2], fs, fname[2];
+    uint32_t src, tn[2], rt[4], st[1], ctl[2], fs, fname[2], gn[6];
     if ((rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)) ||
+        (rc = bal_read(&s->link, BAL_REG_VOLUME, 6, gn)) ||
         (rc = bal_read(&s->link, BAL_REG_TONE_FREQ, 2, tn)) ||
         (rc = bal_read(&s->link, BAL_REG_ROUTE, 4, rt)) ||
         (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, st)) ||
@@ -1220,6 +1341,15 @@ static int cmd_status(struct session *s, int argc, char **argv)
     bool mute = BAL_FIELD(CTRL, MUTE, ctl[0]), ready = BAL_FIELD(STATUS, DSP_READY, ctl[1]);
     bool exact = BAL_FIELD(STATUS, CLK_EXACT, ctl[1]);
     double tone_hz = tone_hz_for_inc(tn[0]), tone_db = -0.5 * BAL_FIELD(TONE_LEVEL, ATTEN, tn[1]);
+    double volume_db = -db_of_units((long)BAL_FIELD(VOLUME, ATTEN, gn[0]));
+    double ceiling_db = -db_of_units((long)BAL_FIELD(CEILING, ATTEN, gn[5]));
+    double trim_db[4];  /* L+ L- R+ R-, as the map orders them */
+    for (unsigned i = 0; i < 4; i++) {
+        long t = (long)BAL_FIELD(TRIM_LP, GAIN, gn[1 + i]);
+        trim_db[i] = db_of_units(t >= 512 ? t - 1024 : t);
+    }
+    unsigned word_bits = (unsigned[]){16, 24, 32, 32}[BAL_FIELD(OUT_FORMAT, WORD, rt[2])];
+    bool dither = BAL_FIELD(OUT_FORMAT, DITHER, rt[2]);
     if (s->json) {
         printf("{\"source\":\"%s\",\"tone\":{\"hz\":%.4f,\"level_db\":%.1f},\"input\":{\"locked\":%s,\"rate_hz\":%u,\"slot_bits\":%u},"
                "\"output\":{\"rate_hz\":%u,\"slot_bits\":%u,\"clock_exact\":%s},"
@@ -1230,9 +1360,13 @@ static int cmd_status(struct session *s, int argc, char **argv)
         json_string(name);
         printf(",\"bank\":%u,\"taps\":%u,\"ready\":%s,\"too_long_for_rate\":%s},"
                "\"route\":\"%s\",\"invert\":{\"left\":%s,\"right\":%s},\"topology\":\"%s\","
-               "\"mute\":%s,\"dsp_ready\":%s}\n",
+               "\"mute\":%s,\"dsp_ready\":%s,",
                bank, taps, filter_ready ? "true" : "false", short_fir ? "true" : "false", route, inv_l ? "true" : "false",
                inv_r ? "true" : "false", topo, mute ? "true" : "false", ready ? "true" : "false");
+        printf("\"gain\":{\"volume_db\":%.4f,\"ceiling_db\":%.4f,\"trim_db\":{\"l+\":%.4f,\"l-\":%.4f,"
+               "\"r+\":%.4f,\"r-\":%.4f},\"bits\":%u,\"dither\":%s}}\n",
+               volume_db, ceiling_db, trim_db[0], trim_db[1], trim_db[2], trim_db[3], word_bits,
+               dither ? "true" : "false");
         return EXIT_OK;
     }
     printf("source        %s\n", source);
@@ -1257,6 +1391,10 @@ static int cmd_status(struct session *s, int argc, char **argv)
            inv_r ? "on" : "off");
     printf("topology      %s\n", topo);
     printf("mute          %s%s\n", mute ? "on" : "off", ready ? "" : " (datapath settling)");
+    printf("volume        %.2f dB (ceiling %.2f dB)\n", volume_db, ceiling_db);
+    printf("trims         L+ %+.2f, L- %+.2f, R+ %+.2f, R- %+.2f dB\n", trim_db[0], trim_db[1],
+           trim_db[2], trim_db[3]);
+    printf("words         %u bits, dither %s\n", word_bits, dither ? "on" : "off");
     return EXIT_OK;
 }
 
@@ -1279,7 +1417,8 @@ static const struct command commands[] = {
     {"status", cmd_status, "",
      "Shows the audio path: source, the I2S input's rate and slot width (44.1..192 kHz,\n"
      "locked or not), the output's rate and format, the oversampling ratio and the filter\n"
-     "in force (name, taps), routing, inversion, topology, mute."},
+     "in force (name, taps), routing, inversion, topology, mute, volume, ceiling, trims,\n"
+     "word length and dither."},
     {"input", cmd_input, "i2s|tone|silence",
      "Chooses what plays: the I2S input (silent while it has no steady clocks), the test\n"
      "tone (see tone; the output then runs at 48 kHz) or silence."},
@@ -1304,6 +1443,20 @@ static const struct command commands[] = {
      "input changes to a faster rate later, the device plays the highest ratio it allows.\n"
      "1x plays the input's samples as they are. The output is silent for a few ms after a\n"
      "change while the filter's history is cleared."},
+    {"volume", cmd_volume, "DB",
+     "Sets the master volume of all four lanes: DB -144..0 dB in 1/256 dB steps (-144: silence).\n"
+     "A volume above the ceiling is refused. Every change ramps, at most 0.047 dB a sample."},
+    {"mute", cmd_mute, "on|off|toggle",
+     "Ramps all four lanes to silence (on) or back to the volume (off)."},
+    {"trim", cmd_trim, "l+|l-|r+|r- DB",
+     "Trims one lane against the others (DAC matching): DB -2.00..+1.996 dB in 1/256 dB steps.\n"
+     "A lane never goes above the ceiling or 0 dB, whatever its trim."},
+    {"ceiling", cmd_ceiling, "DB",
+     "The highest gain any lane takes, whatever the volume and trims: DB -144..0 dB."},
+    {"dither", cmd_dither, "on|off",
+     "TPDF dither before the words are rounded to their length (default on)."},
+    {"bits", cmd_bits, "16|24|32",
+     "The word length the lanes are rounded to (default 24; 32 needs 32-bit slots)."},
     {"filter", cmd_filter,
      "nos on|off | design --type T [--out FILE] [OPTIONS] | load FILE [--bank N] [--name NAME] | list |\n"
      "       select BANK | show [BANK|FILE] [--rate HZ] [--passband HZ] [--stopband HZ]",

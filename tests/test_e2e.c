@@ -532,6 +532,58 @@ static void test_audio_settings(void)
     CHECK(strstr(out, "0x00000000") != NULL);
 }
 
+/* The lanes' gains: arguments checked before anything is sent (the allowed range in the
+ * message), a volume above the ceiling refused once the ceiling is read, each setting written
+ * as the map says and shown by status (text and JSON), mute toggled; all as they were after. */
+static void test_gain_settings(void)
+{
+    const char *nodev = "sim:/nonexistent/balanced.sock";
+    CHECK_EQ(balctl(NULL, "-d", nodev, "volume", "1", NULL), 2);
+    CHECK(strstr(err, "-144..0") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "volume", "nan", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "volume", "-3dB", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "volume", "-144.5", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "trim", "c+", "0", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "trim", "l+", "2", NULL), 2);
+    CHECK(strstr(err, "-2.00..1.996") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "ceiling", "0.5", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "bits", "20", NULL), 2);
+    CHECK(strstr(err, "16|24|32") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "dither", "maybe", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "mute", "maybe", NULL), 2);
+    CHECK_EQ(balctl(NULL, "-d", nodev, "volume", "--help", NULL), 0);
+    CHECK(strstr(out, "-144..0") != NULL);
+
+    CHECK_EQ(balctl("ceiling -6\nvolume -20\ntrim l- -0.5\ntrim r+ 1.25\nbits 16\ndither off\nmute on\n",
+                    "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "volume", "-3", NULL), 2); /* above the ceiling */
+    CHECK(strstr(err, "-144..-6.00 dB") != NULL);
+    static const struct {
+        const char *reg, *value;
+    } regs[] = {{"VOLUME", "0x00001400"}, {"CEILING", "0x00000600"}, {"TRIM_LN", "0x00000380"},
+                {"TRIM_RP", "0x00000140"}, {"TRIM_LP", "0x00000000"}, {"OUT_FORMAT", "0x00000000"}};
+    for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++) {
+        CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", regs[i].reg, NULL), 0);
+        CHECK(strstr(out, regs[i].value) != NULL);
+    }
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "volume        -20.00 dB (ceiling -6.00 dB)\n") != NULL);
+    CHECK(strstr(out, "trims         L+ +0.00, L- -0.50, R+ +1.25, R- +0.00 dB\n") != NULL);
+    CHECK(strstr(out, "words         16 bits, dither off\n") != NULL);
+    CHECK(strstr(out, "mute          on") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
+    CHECK(strstr(out, "\"gain\":{\"volume_db\":-20.0000,\"ceiling_db\":-6.0000,\"trim_db\":{\"l+\":0.0000,"
+                      "\"l-\":-0.5000,\"r+\":1.2500,\"r-\":0.0000},\"bits\":16,\"dither\":false}") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "mute", "toggle", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "mute          off") != NULL);
+
+    CHECK_EQ(balctl("ceiling 0\nvolume 0\ntrim l- 0\ntrim r+ 0\nbits 24\ndither on\nmute off\n",
+                    "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "OUT_FORMAT", NULL), 0);
+    CHECK(strstr(out, "0x00000014") != NULL); /* the reset value: 24 bits, dither on, 32-bit slots */
+}
+
 /* balctl filter design and show: each type designed and written, its figures printed (and as
  * JSON); the file read back and measured; bad options and malformed files refused with exit 2
  * and the line, before anything else happens. No device is needed. */
@@ -724,6 +776,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_stdin_read_error", test_stdin_read_error},
     {"test_version", test_version},
     {"test_audio_settings", test_audio_settings},
+    {"test_gain_settings", test_gain_settings},
     {"test_oversample_settings", test_oversample_settings},
     {"test_filter_design_and_show", test_filter_design_and_show},
     {"test_filter_load_list_select", test_filter_load_list_select},
