@@ -799,18 +799,24 @@ static bool parse_gain_db(const char *s, double lo, double hi, long *units)
     return true;
 }
 
+/* A command's one argument, a gain of -144..0 dB, in 1/256 dB units; or a usage error. */
+static int parse_level_arg(const char *cmd, int argc, char **argv, long *units)
+{
+    if (argc != 1)
+        return usage_error("%s takes one argument: DB (%.0f..0)", cmd, GAIN_DB_MIN);
+    if (!parse_gain_db(argv[0], GAIN_DB_MIN, 0, units))
+        return usage_error("%s: DB '%s' is not in %.0f..0 (dB; 1/256 dB steps)", cmd, argv[0],
+                           GAIN_DB_MIN);
+    return EXIT_OK;
+}
+
 /* VOLUME: the master attenuation. Above CEILING is refused (read first; nothing written). */
 static int cmd_volume(struct session *s, int argc, char **argv)
 {
-    long g;
-    if (argc != 1)
-        return usage_error("volume takes one argument: DB (%.0f..0)", GAIN_DB_MIN);
-    if (!parse_gain_db(argv[0], GAIN_DB_MIN, 0, &g))
-        return usage_error("volume: DB '%s' is not in %.0f..0 (dB; 1/256 dB steps)", argv[0],
-                           GAIN_DB_MIN);
+    long g = 0;
     uint32_t ceiling;
-    int rc = need_link(s);
-    if (!rc && (rc = bal_read(&s->link, BAL_REG_CEILING, 1, &ceiling)))
+    int rc = parse_level_arg("volume", argc, argv, &g);
+    if (!rc && !(rc = need_link(s)) && (rc = bal_read(&s->link, BAL_REG_CEILING, 1, &ceiling)))
         rc = link_error(s, rc);
     if (rc)
         return rc;
@@ -823,13 +829,9 @@ static int cmd_volume(struct session *s, int argc, char **argv)
 
 static int cmd_ceiling(struct session *s, int argc, char **argv)
 {
-    long g;
-    if (argc != 1)
-        return usage_error("ceiling takes one argument: DB (%.0f..0)", GAIN_DB_MIN);
-    if (!parse_gain_db(argv[0], GAIN_DB_MIN, 0, &g))
-        return usage_error("ceiling: DB '%s' is not in %.0f..0 (dB; 1/256 dB steps)", argv[0],
-                           GAIN_DB_MIN);
-    return write_reg(s, BAL_REG_CEILING, (uint32_t)-g);
+    long g = 0;
+    int rc = parse_level_arg("ceiling", argc, argv, &g);
+    return rc ? rc : write_reg(s, BAL_REG_CEILING, (uint32_t)-g);
 }
 
 static const struct {
