@@ -675,6 +675,15 @@ static const char *code_name(uint16_t reg, const char *field, uint32_t code)
     return "?";
 }
 
+/* Reads one register. */
+static int read_reg(struct session *s, uint16_t reg, uint32_t *v)
+{
+    int rc = need_link(s);
+    if (!rc && (rc = bal_read(&s->link, reg, 1, v)))
+        rc = link_error(s, rc);
+    return rc;
+}
+
 /* Writes one register (its value printed with --json). */
 static int write_reg(struct session *s, uint16_t reg, uint32_t v)
 {
@@ -692,9 +701,7 @@ static int write_field(struct session *s, uint16_t reg, const char *field, uint3
     const struct bal_field_info *f = field_of(reg, field);
     unsigned w = f->msb - f->lsb + 1;
     uint32_t mask = (w == 32 ? 0xFFFFFFFFu : (1u << w) - 1) << f->lsb, v;
-    int rc = need_link(s);
-    if (!rc && (rc = bal_read(&s->link, reg, 1, &v)))
-        rc = link_error(s, rc);
+    int rc = read_reg(s, reg, &v);
     return rc ? rc : write_reg(s, reg, (v & ~mask) | ((code << f->lsb) & mask));
 }
 
@@ -816,8 +823,8 @@ static int cmd_volume(struct session *s, int argc, char **argv)
     long g = 0;
     uint32_t ceiling;
     int rc = parse_level_arg("volume", argc, argv, &g);
-    if (!rc && !(rc = need_link(s)) && (rc = bal_read(&s->link, BAL_REG_CEILING, 1, &ceiling)))
-        rc = link_error(s, rc);
+    if (!rc)
+        rc = read_reg(s, BAL_REG_CEILING, &ceiling);
     if (rc)
         return rc;
     long top = -(long)BAL_FIELD(CEILING, ATTEN, ceiling);
@@ -871,9 +878,7 @@ static int cmd_mute(struct session *s, int argc, char **argv)
         return usage_error("mute takes one argument: on|off|toggle");
     if (on == 2) {
         uint32_t ctrl;
-        int rc = need_link(s);
-        if (!rc && (rc = bal_read(&s->link, BAL_REG_CTRL, 1, &ctrl)))
-            rc = link_error(s, rc);
+        int rc = read_reg(s, BAL_REG_CTRL, &ctrl);
         if (rc)
             return rc;
         on = !BAL_FIELD(CTRL, MUTE, ctrl);
