@@ -727,6 +727,13 @@ static int cmd_route(struct session *s, int argc, char **argv)
                      "stereo|swap|mono|left|right");
 }
 
+/* on|off (and toggle where allowed) as 1, 0, 2; -1 if none */
+static int parse_switch(const char *word, bool toggle)
+{
+    return !strcasecmp(word, "on") ? 1 : !strcasecmp(word, "off") ? 0
+         : toggle && !strcasecmp(word, "toggle") ? 2 : -1;
+}
+
 static int cmd_invert(struct session *s, int argc, char **argv)
 {
     if (argc != 2)
@@ -734,10 +741,10 @@ static int cmd_invert(struct session *s, int argc, char **argv)
     bool left = !strcasecmp(argv[0], "left");
     if (!left && strcasecmp(argv[0], "right"))
         return usage_error("invert: '%s' is not one of left|right", argv[0]);
-    bool on = !strcasecmp(argv[1], "on");
-    if (!on && strcasecmp(argv[1], "off"))
+    int on = parse_switch(argv[1], false);
+    if (on < 0)
         return usage_error("invert: '%s' is not one of on|off", argv[1]);
-    return write_field(s, BAL_REG_ROUTE, left ? "INVERT_LEFT" : "INVERT_RIGHT", on);
+    return write_field(s, BAL_REG_ROUTE, left ? "INVERT_LEFT" : "INVERT_RIGHT", (uint32_t)on);
 }
 
 static int cmd_topology(struct session *s, int argc, char **argv)
@@ -862,13 +869,6 @@ static int cmd_trim(struct session *s, int argc, char **argv)
         return usage_error("trim: DB '%s' is not in %.2f..%.3f (dB; 1/256 dB steps)", argv[1],
                            TRIM_DB_MIN, TRIM_DB_MAX);
     return write_reg(s, trim_lanes[lane].reg, (uint32_t)g & BAL_TRIM_LP_GAIN_MASK);
-}
-
-/* on|off (and toggle where allowed) as 1, 0, 2; -1 if none */
-static int parse_switch(const char *word, bool toggle)
-{
-    return !strcasecmp(word, "on") ? 1 : !strcasecmp(word, "off") ? 0
-         : toggle && !strcasecmp(word, "toggle") ? 2 : -1;
 }
 
 static int cmd_mute(struct session *s, int argc, char **argv)
