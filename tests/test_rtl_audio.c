@@ -769,18 +769,18 @@ static double dither_uniform(void)
     return dither_rng / 4294967296.0;
 }
 
-static double tone_hz_now;
+static double tone_hz_now, tone_dbfs_now = -1.0;
 static void gen_sine(struct bench *b, size_t k, int32_t *l, int32_t *r)
 {
     double n = (double)(k - b->zero_until);
-    double v = pow(10.0, -1.0 / 20.0) * sin(2.0 * M_PI * tone_hz_now / 48000.0 * n) * 8388608.0 +
+    double v = pow(10.0, tone_dbfs_now / 20.0) * sin(2.0 * M_PI * tone_hz_now / 48000.0 * n) * 8388608.0 +
                dither_uniform() - dither_uniform();
     long q = lround(v);
     *l = q > AM_MAX ? AM_MAX : q < -AM_MAX ? -AM_MAX : (int32_t)q;
     *r = -*l;
 }
 
-/* A -1 dBFS sine with 24-bit TPDF dither through the pins at 48 kHz, 8x: bit-exact, THD+N in
+/* A sine (-1 dBFS unless tone_dbfs_now says) with 24-bit TPDF dither through the pins at 48 kHz, 8x: bit-exact, THD+N in
  * 20 Hz..20 kHz, and the strongest image or spur from 0.5465 fs up (to 192 kHz). */
 static void tone_at_pins(double hz, struct measure_spectrum *out, struct measure_spectrum *in)
 {
@@ -1457,6 +1457,102 @@ static void test_lane_gains_bit_exact(void)
     bench_free(b);
 }
 
+/* ---- what the requantization leaves: THD+N and dynamic range at each word length */
+
+/* The noise, relative to full scale, of requantizing to N bits with TPDF dither: LSB^2 / 4
+ * (the rounding's LSB^2 / 12 and the dither's 2 LSB^2 / 12), white over the output's Nyquist
+ * band, the part of it within [f_lo, f_hi]. dBFS: against a full-scale sine's power. */
+static double requant_noise_dbfs(unsigned bits, double fs_out, double f_lo, double f_hi)
+{
+    double lsb = ldexp(1.0, 1 - (int)bits); /* full scale 1.0 */
+    return 10.0 * log10(lsb * lsb / 4.0 * (f_hi - f_lo) / (fs_out / 2.0) / 0.5);
+}
+
+/* The noise floor of a capture in dBFS (full scale fs_code), from its THD+N and amplitude */
+static double floor_dbfs(const struct measure_spectrum *m, double fs_code)
+{
+    return m->thdn_db + 20.0 * log10(m->amplitude / fs_code);
+}
+
+static double db_sum(double a, double b)
+{
+    return 10.0 * log10(pow(10.0, a / 10.0) + pow(10.0, b / 10.0));
+}
+
+/* One segment under way: sets the word length (dither on), lets the filter settle on the tone,
+ * takes 8 x NA output frames of L+ as the DACs got them (all 32 bits of the slot) and the NA
+ * input frames sent meanwhile. */
+enum { DR_NA = 4096, DR_SETTLE = 256 };
+static void capture_segment(struct bench *b, unsigned word, int32_t *out, int32_t *in)
+{
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, word << BAL_OUT_FORMAT_WORD_LSB | BAL_OUT_FORMAT_DITHER_MASK),
+             BAL_ST_OK);
+    forget_frames(b);
+    run_frames(b, DR_SETTLE);
+    size_t got0 = b->got, sent0 = b->sent;
+    run_frames(b, DR_NA + 1);
+    CHECK(got0 + 8 * DR_NA <= b->got && sent0 + DR_NA <= b->sent);
+    for (size_t i = 0; i < 8 * DR_NA; i++)
+        out[i] = got0 + i < b->got ? (int32_t)b->word[got0 + i][AM_LP] : 0;
+    for (size_t i = 0; i < DR_NA; i++)
+        in[i] = b->sent_l[sent0 + i];
+}
+
+/* A 997 Hz sine with 24-bit TPDF dither through the whole chain (I2S in, the 8x filter, the
+ * gains at 0 dB, dither on): THD+N at -1 dBFS with 32-bit words (24-bit words:
+ * test_engine_thdn_997hz), and the dynamic range by the -60 dBFS method (AES17: THD+N of a
+ * -60 dBFS tone in 20 Hz..20 kHz, plus 60 dB) at 16, 24 and 32 bits. Each is held against
+ * what requantizing to N bits with TPDF dither allows, 6.02 N + 1.76 - 4.77 dB over the output's
+ * Nyquist band (the band 20 Hz..20 kHz takes 10.8 % of it at 384 kHz), together with the
+ * 24-bit input's own dithered floor, measured: at 24 and 32 bits the input sets the floor. */
+static void test_output_thdn_and_dynamic_range(void)
+{
+    static const unsigned words[] = {BAL_OUT_FORMAT_WORD_BITS16, BAL_OUT_FORMAT_WORD_BITS24,
+                                     BAL_OUT_FORMAT_WORD_BITS32};
+    static const unsigned bits[] = {16, 24, 32};
+    static int32_t out[8 * DR_NA], in[DR_NA];
+    const double fs_out = 384000.0, fs32 = 2147483648.0;
+    struct bench *b = bench_new_at(false);
+    size_t k0 = (size_t)lround(997.0 / 48000.0 * DR_NA);
+    tone_hz_now = k0 * 48000.0 / DR_NA;
+    engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
+    b->gen = gen_sine;
+    source_start(b, 48000, 32);
+    struct measure_spectrum mo, mi;
+    /* -1 dBFS at 32 bits */
+    capture_segment(b, BAL_OUT_FORMAT_WORD_BITS32, out, in);
+    CHECK(measure_spectrum(out, 8 * DR_NA, fs_out, k0, 20.0, 20000.0, 0.5465 * 48000.0, &mo) == 0);
+    CHECK(measure_spectrum(in, DR_NA, 48000.0, k0, 20.0, 20000.0, 0.5465 * 48000.0, &mi) == 0);
+    printf("MEASURE %.1f Hz -1 dBFS through the chain, 48 kHz 8x, 32-bit words, dither on: THD+N %.1f dB "
+           "(20 Hz-20 kHz; the dithered 24-bit input %.1f dB), level %.4f dBFS\n", tone_hz_now,
+           mo.thdn_db, mi.thdn_db, 20.0 * log10(mo.amplitude / fs32));
+    CHECK(mo.thdn_db <= -139.0);
+    CHECK(fabs(20.0 * log10(mo.amplitude / fs32) + 1.0) < 0.01);
+    /* -60 dBFS at each word length */
+    tone_dbfs_now = -60.0;
+    for (unsigned w = 0; w < 3; w++) {
+        capture_segment(b, words[w], out, in);
+        CHECK(measure_spectrum(out, 8 * DR_NA, fs_out, k0, 20.0, 20000.0, 0.5465 * 48000.0, &mo) == 0);
+        CHECK(measure_spectrum(in, DR_NA, 48000.0, k0, 20.0, 20000.0, 0.5465 * 48000.0, &mi) == 0);
+        double dr = -mo.thdn_db + 60.0, level = 20.0 * log10(mo.amplitude / fs32);
+        double theory = 6.02 * bits[w] + 1.76 - 4.77;
+        double word_floor = requant_noise_dbfs(bits[w], fs_out, 20.0, 20000.0);
+        double input_floor = floor_dbfs(&mi, 8388608.0);
+        double expect = -db_sum(word_floor, input_floor);
+        printf("MEASURE dynamic range at %u bits (-60 dBFS method, 20 Hz-20 kHz, 48 kHz 8x, dither on): "
+               "%.1f dB (6.02 N + 1.76 - 4.77 = %.1f dB over the Nyquist band, %.1f dB in band at 8x; "
+               "the 24-bit input's floor %.1f dBFS; both together %.1f dB); tone at %.3f dBFS\n",
+               bits[w], dr, theory, -word_floor, input_floor, expect, level);
+        CHECK(fabs(level + 60.0) < 0.05);
+        CHECK(dr >= expect - 1.0);
+        if (bits[w] <= 24)
+            CHECK(dr >= theory); /* within what the 24-bit input carries */
+    }
+    tone_dbfs_now = -1.0;
+    CHECK_EQ(b->min_code_seen, 0);
+    bench_free(b);
+}
+
 int main(void)
 {
     RUN(test_power_up_silent);
@@ -1478,6 +1574,7 @@ int main(void)
     RUN(test_filter_types_impulse);
     RUN(test_filter_upload_cut_short_audio);
     RUN(test_lane_gains_bit_exact);
+    RUN(test_output_thdn_and_dynamic_range);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }
