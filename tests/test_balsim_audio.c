@@ -115,11 +115,32 @@ static bool lanes_are(const int32_t *o, const struct am_settings *s, const int32
     return true;
 }
 
+/* Whether each lane of o is within the larger of settings a's and b's magnitudes for the
+ * channels ch (24-bit units): a change of the path fading through silence. */
+static bool lanes_faded(const int32_t *o, const struct am_settings *a, const struct am_settings *b,
+                        const int32_t *ch)
+{
+    int32_t ea[AM_LANES], eb[AM_LANES];
+    am_topology(a, ch[0], ch[1], ea);
+    am_topology(b, ch[0], ch[1], eb);
+    for (int i = 0; i < AM_LANES; i++) {
+        long m = labs((long)ea[i]) > labs((long)eb[i]) ? labs((long)ea[i]) : labs((long)eb[i]);
+        if (labs((long)(o[i] >> 8)) > m + 1)
+            return false;
+    }
+    return true;
+}
+
+/* Output frames a change of the path takes: the gains fade down, then up, a step a frame */
+#define PATH_FADE_FRAMES (2 * (BAL_GAIN_SILENT / BAL_GAIN_STEP) + 64)
+static long faded_frames; /* of the last compare: frames in the fade that were neither a's nor b's */
+
 /* OUT holds the DACs' frames at the input's rate times the ratio, from the file's first frame
  * to WAVRUN_TAIL frames after its last: silence for the datapath's delay, then the model's
  * frames. Returns how many frames after the delay agree with settings a (then b, from the first
  * frame that does not agree with a: a change while running), or -1 when the shapes differ or
- * the start is not found. */
+ * the start is not found. A change (b given) fades: the PATH_FADE_FRAMES frames from the first that does
+ * not agree with a are only checked to stay within a's and b's levels (lanes_faded). */
 static long compare(const char *in_path, const char *out_path, unsigned ratio,
                     const struct am_settings *a, const struct am_settings *b, long *switched_at)
 {
@@ -141,13 +162,19 @@ static long compare(const char *in_path, const char *out_path, unsigned ratio,
             start = g - f;
         const struct am_settings *s = a;
         *switched_at = -1;
+        faded_frames = 0;
         long bad = 0;
         for (long i = 0; start >= 0 && start + i < oi.frames && i < m; i++) {
             if (!lanes_are(&out[(start + i) * 4], s, model[i]) && s == a && b) {
                 s = b;
                 *switched_at = i;
             }
-            bool same = lanes_are(&out[(start + i) * 4], s, model[i]);
+            bool fading = s == b && i < *switched_at + PATH_FADE_FRAMES;
+            bool same = fading ? lanes_faded(&out[(start + i) * 4], a, b, model[i])
+                               : lanes_are(&out[(start + i) * 4], s, model[i]);
+            if (fading && !lanes_are(&out[(start + i) * 4], a, model[i]) &&
+                !lanes_are(&out[(start + i) * 4], b, model[i]))
+                faded_frames++;
             if (!same && bad++ < 3) /* the first few, as test_rtl_audio shows them */
                 fprintf(stderr, "  frame %ld: out %d %d model %d %d\n", i, out[(start + i) * 4] >> 8,
                         out[(start + i) * 4 + 2] >> 8, model[i][0], model[i][1]);
@@ -232,7 +259,8 @@ static pid_t start_balsim_playing(const char *in, const char *out, const char *s
     return pid;
 }
 
-/* A topology change through balctl while the audio runs: OUT switches once, cleanly. */
+/* A topology change through balctl while the audio runs: OUT fades out, switches once and fades
+ * in (within the fade no lane above either topology's level), bit-exact before and after. */
 static void test_topology_change_while_playing(void)
 {
     char in[96], out[96], sock[96];
@@ -244,8 +272,9 @@ static void test_topology_change_while_playing(void)
     char dev[128];
     snprintf(dev, sizeof dev, "sim:%s", sock);
     const char *argv[] = {"build/balctl", "-d", dev, "topology", "se", NULL};
-    /* into the music: 0.5 s simulated take several seconds of real time */
-    usleep(1500000);
+    /* into the music: 0.5 s simulated take about 15 s of real time, the lead-in (the gains'
+       start-up ramp) about 2 */
+    usleep(5000000);
     int rc = -1;
     for (int tries = 0; tries < 100 && rc != 0; tries++) {
         rc = run(argv);
@@ -259,7 +288,10 @@ static void test_topology_change_while_playing(void)
     struct am_settings se = {AM_ROUTE_STEREO, false, false, AM_TOPO_SE};
     long switched;
     CHECK_EQ(compare(in, out, 8, &balanced, &se, &switched), 24000);
-    CHECK(switched > 0 && switched < 8 * 24000); /* the change landed in the middle */
+    printf("  the change landed at output frame %ld of %d, %ld frames faded\n", switched, 8 * 24000,
+           faded_frames);
+    CHECK(faded_frames > PATH_FADE_FRAMES * 9 / 10);
+    CHECK(switched > 0 && switched + PATH_FADE_FRAMES < 8 * 24000); /* in the middle */
 }
 
 /* Runs a command line through the shell, its output (stdout and stderr) into buf. */

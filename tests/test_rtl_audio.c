@@ -44,6 +44,7 @@ struct bench {
     uint64_t out_cycle[MAX_FRAMES];
     unsigned out_slot[MAX_FRAMES];
     size_t got;
+    unsigned ratio;               /* the oversampling ratio asked for (the rate may cap it) */
     unsigned min_code_seen, pad_bits_seen; /* -2^23 in a lane; bits below a 24-bit sample */
     struct am_settings settings[MAX_TAGS];
     /* the engine's tests: the samples come from gen (zeros before frame zero_until) */
@@ -175,6 +176,7 @@ static struct bench *bench_new_at(bool at_1x)
     b->rng = 0x12345678;
     b->cur_tag = NO_TAG;
     i2s_decoder_init(&b->dec, 2);
+    b->ratio = at_1x ? 1 : 8;
     simhost_run(b->h, 4 * 49152); /* PLL lock, reset, and the datapath settling (3 ms) */
     if (at_1x) {
         CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, BAL_OVERSAMPLE_RATIO_X1), BAL_ST_OK);
@@ -197,6 +199,26 @@ static void source_start(struct bench *b, double fs, unsigned slot_bits)
     b->fs = fs;
     b->slot_in = slot_bits;
     b->src_on = true;
+}
+
+/* The output's frame rate for an input at fs: the ratio asked for, as the rate allows it */
+static double out_hz(const struct bench *b, double fs)
+{
+    unsigned cap = fs <= 48000 ? 8 : fs <= 96000 ? 4 : 2;
+    return fs * (b->ratio < cap ? b->ratio : cap);
+}
+
+/* Starts the source and waits while the input locks and the lanes' gains ramp up from silence
+ * (they go there while no input plays); the frames sent meanwhile are not compared. */
+static void run_frames(struct bench *b, double n);
+static void source_play(struct bench *b, double fs, unsigned slot_bits)
+{
+    int tag = b->cur_tag;
+    b->cur_tag = NO_TAG;
+    source_start(b, fs, slot_bits);
+    run_frames(b, 12);
+    wait_ramp(b, out_hz(b, fs));
+    b->cur_tag = tag;
 }
 
 static void run_cycles(struct bench *b, uint64_t n)
@@ -227,6 +249,20 @@ static int reg_write(struct bench *b, uint16_t addr, uint32_t value)
     int st = simhost_write(b->h, addr, value);
     run_frames(b, 2.5);
     return st;
+}
+
+/* A change of the signal's path (AUDIO_SOURCE, ROUTE, TOPOLOGY; up to two registers at once)
+ * while audio plays at the output rate out: the gains fade to silence, the change applies,
+ * they ramp back up; frames sent meanwhile are not compared. */
+static void path_write(struct bench *b, double out, uint16_t addr, uint32_t value, uint16_t addr2,
+                       uint32_t value2)
+{
+    b->cur_tag = NO_TAG;
+    CHECK_EQ(simhost_write(b->h, addr, value), BAL_ST_OK);
+    if (addr2)
+        CHECK_EQ(simhost_write(b->h, addr2, value2), BAL_ST_OK);
+    wait_ramp(b, out);
+    wait_ramp(b, out);
 }
 
 static void expect_lanes(const struct bench *b, size_t k, int32_t lanes[AM_LANES])
@@ -357,35 +393,36 @@ static void test_power_up_silent(void)
     bench_free(b);
 }
 
-/* Every routing x topology x inversion at 48 kHz, changed through the link while audio runs. */
-static void test_every_route_topology_inversion(void)
+/* Routing, topology and inversion, changed through the link while audio plays at 192 kHz (1x):
+ * every pair of them (each routing with each topology and each inversion, each topology with
+ * each inversion), each change faded through silence, then every frame bit-exact; L- = -L+
+ * where balanced. */
+static void test_route_topology_inversion_pairs(void)
 {
+    const double fs = 192000;
     struct bench *b = bench_new();
-    source_start(b, 48000, 32);
-    run_frames(b, 12);
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(2, true, 3, 2));
+    source_play(b, fs, 32);
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 6));
     int tag = 0;
     size_t total = 0;
     for (unsigned topo = 0; topo < 4; topo++) {
-        CHECK_EQ(reg_write(b, BAL_REG_TOPOLOGY, topo), BAL_ST_OK);
         for (unsigned route = 0; route < 5; route++) {
-            for (unsigned inv = 0; inv < 4; inv++) {
-                uint32_t v = route | (inv & 1 ? BAL_ROUTE_INVERT_LEFT_MASK : 0) |
-                             (inv & 2 ? BAL_ROUTE_INVERT_RIGHT_MASK : 0);
-                CHECK_EQ(reg_write(b, BAL_REG_ROUTE, v), BAL_ST_OK);
-                b->settings[tag] = (struct am_settings){route, inv & 1, inv & 2, topo};
-                forget_frames(b);
-                b->cur_tag = tag++;
-                run_frames(b, 26);
-                total += check_frames(b, 0);
-                if (topo == AM_TOPO_BALANCED)
-                    for (size_t j = 0; j < b->got; j++)
-                        CHECK(b->out[j][AM_LN] == -b->out[j][AM_LP] &&
-                              b->out[j][AM_RN] == -b->out[j][AM_RP]);
-            }
+            unsigned inv = (route + topo) % 4;
+            uint32_t v = route | (inv & 1 ? BAL_ROUTE_INVERT_LEFT_MASK : 0) |
+                         (inv & 2 ? BAL_ROUTE_INVERT_RIGHT_MASK : 0);
+            path_write(b, fs, BAL_REG_TOPOLOGY, topo, BAL_REG_ROUTE, v);
+            b->settings[tag] = (struct am_settings){route, inv & 1, inv & 2, topo};
+            forget_frames(b);
+            b->cur_tag = tag++;
+            run_frames(b, 26);
+            total += check_frames(b, 0);
+            if (topo == AM_TOPO_BALANCED)
+                for (size_t j = 0; j < b->got; j++)
+                    CHECK(b->out[j][AM_LN] == -b->out[j][AM_LP] &&
+                          b->out[j][AM_RN] == -b->out[j][AM_RP]);
         }
     }
-    CHECK(total >= 80 * 20);
+    CHECK(total >= 20 * 20);
     CHECK_EQ(b->min_code_seen, 0);
     CHECK_EQ(b->pad_bits_seen, 0);
     bench_free(b);
@@ -405,8 +442,7 @@ static void test_rates_and_slot_widths(void)
                 double fs = rates[ri];
                 forget_frames(b);
                 b->cur_tag = NO_TAG;
-                source_start(b, fs, in_bits[si]);
-                run_frames(b, 10);
+                source_play(b, fs, in_bits[si]); /* locks, and the gains ramp up */
                 unsigned code = rate_code(fs);
                 CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS),
                          status_of(code, true, slot_code(in_bits[si]), code));
@@ -468,8 +504,7 @@ static void test_clock_loss_and_return(void)
 {
     struct bench *b = bench_new();
     b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
-    source_start(b, 96000, 32);
-    run_frames(b, 10);
+    source_play(b, 96000, 32);
     b->cur_tag = 0;
     run_frames(b, 40);
     CHECK(check_frames(b, 0) >= 20);
@@ -483,8 +518,7 @@ static void test_clock_loss_and_return(void)
     /* back, at another rate */
     forget_frames(b);
     b->cur_tag = NO_TAG;
-    source_start(b, 48000, 24);
-    run_frames(b, 10);
+    source_play(b, 48000, 24); /* the gains ramp up again from silence */
     b->cur_tag = 0;
     run_frames(b, 40);
     CHECK(check_frames(b, 0) >= 30);
@@ -492,20 +526,27 @@ static void test_clock_loss_and_return(void)
     bench_free(b);
 }
 
-/* Source silence, and the host mute: zeros while the input plays; the music again after. */
+/* Source silence, and the host mute: zeros while the input plays (the gains faded there: the
+ * source changes once they are silent); the music again after, faded in. */
 static void test_silence_source_and_mute(void)
 {
     struct bench *b = bench_new();
     b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
-    source_start(b, 192000, 32);
-    run_frames(b, 10);
+    source_play(b, 192000, 32);
     CHECK_EQ(reg_write(b, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_SILENCE), BAL_ST_OK);
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 6)); /* fading: not yet */
+    wait_ramp(b, 192000);
     size_t from = b->got;
     run_frames(b, 400); /* at 48 kHz now: the source is not the input */
     CHECK(b->got - from >= 95);
     CHECK(all_silent(b, from));
     CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 2));
+    /* back to the input: the gains are silent, so it applies at once; the engine's flush for the
+       rate, then the ramp up */
     CHECK_EQ(reg_write(b, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_I2S), BAL_ST_OK);
+    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 6));
+    run_frames(b, 170);
+    wait_ramp(b, 192000);
     forget_frames(b);
     b->cur_tag = 0;
     run_frames(b, 60);
@@ -556,11 +597,13 @@ static void test_tone_bit_exact_and_pure(void)
     enum { N = 4096, BIN = 85 }; /* 996.1 Hz, coherent in 4096 samples */
     struct bench *b = bench_new();
     uint32_t inc = BIN << 20;
-    source_start(b, 96000, 32); /* an input is playing: the tone replaces it */
-    run_frames(b, 10);
+    source_play(b, 96000, 32); /* an input is playing: the tone replaces it, faded */
     CHECK_EQ(reg_write(b, BAL_REG_TONE_FREQ, inc), BAL_ST_OK);
     CHECK_EQ(reg_write(b, BAL_REG_TONE_LEVEL, 2), BAL_ST_OK);
     CHECK_EQ(reg_write(b, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_TONE), BAL_ST_OK);
+    wait_ramp(b, 96000);  /* down at the input's rate, */
+    run_cycles(b, (uint64_t)(170 * SYS_HZ / 48000)); /* the flush at the tone's rate, */
+    wait_ramp(b, 48000);  /* and up at the tone's */
     CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS) & BAL_AUDIO_STATUS_OUT_RATE_MASK,
              BAL_AUDIO_STATUS_RATE_R48K << BAL_AUDIO_STATUS_OUT_RATE_LSB);
     b->src_on = false;
@@ -569,7 +612,7 @@ static void test_tone_bit_exact_and_pure(void)
     /* the phase started at 0 with the tone's first sample: which sample is the first here */
     uint32_t k0 = 0;
     bool found = false;
-    for (uint32_t k = 0; k < 1000 && !found && b->got > 4; k++) {
+    for (uint32_t k = 0; k < 20000 && !found && b->got > 4; k++) {
         found = true;
         for (uint32_t i = 0; i < 4 && found; i++)
             found = b->out[i][AM_LP] == tone_sample((k + i) * inc, 2);
@@ -656,6 +699,7 @@ static void engine_setting(struct bench *b, unsigned ratio_code, bool nos)
     b->src_on = false;
     CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, ratio_code | (nos ? BAL_OVERSAMPLE_NOS_MASK : 0)),
              BAL_ST_OK);
+    b->ratio = 1u << ratio_code;
     run_cycles(b, (uint64_t)(SYS_HZ / 200)); /* 5 ms: the flush takes 160 frames at 48 kHz */
     forget_frames(b);
 }
@@ -711,15 +755,19 @@ static void gen_impulse(struct bench *b, size_t k, int32_t *l, int32_t *r)
  * its delay, the passband ripple from it; its stopband from one 24-bit impulse is reported (the
  * rounding of each output sample floors it near 125 dB; the tones below and test_interpmodel's
  * cascade measure the filter's own). */
+/* Input frames of zeros an engine test at 48 kHz 8x starts with: the input locks and the lanes'
+ * gains ramp up from silence meanwhile */
+#define LEAD_IN (200 + RAMP_FRAMES / 8)
+
 static void test_engine_impulse_response(void)
 {
     enum { FRAMES = 1024, N = 8 * FRAMES };
     struct bench *b = bench_new_at(false);
     engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
-    b->zero_until = 200;
+    b->zero_until = LEAD_IN;
     b->gen = gen_impulse;
     source_start(b, 48000, 32);
-    run_frames(b, 200 + FRAMES + 16);
+    run_frames(b, LEAD_IN + FRAMES + 16);
     b->src_on = false;
     size_t m = chain_model(b, b->zero_until, b->zero_until + FRAMES, 8, false), start = 0;
     long agree = compare_chain(b, m, &start);
@@ -789,10 +837,10 @@ static void tone_at_pins(double hz, struct measure_spectrum *out, struct measure
     size_t k0 = (size_t)lround(hz / 48000.0 * NA);
     tone_hz_now = k0 * 48000.0 / NA;
     engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
-    b->zero_until = 200;
+    b->zero_until = LEAD_IN;
     b->gen = gen_sine;
     source_start(b, 48000, 32);
-    run_frames(b, 200 + SETTLE + NA + 16);
+    run_frames(b, LEAD_IN + SETTLE + NA + 16);
     b->src_on = false;
     size_t m = chain_model(b, b->zero_until, b->zero_until + SETTLE + NA, 8, false), start = 0;
     long agree = compare_chain(b, m, &start);
@@ -1020,8 +1068,9 @@ static void test_filter_bank_registers(void)
     long frames = wait_switch(b);
     printf("MEASURE a filter switch at 48 kHz: %ld frames (%.1f ms) from commit to its end (the gains then ramp up)\n",
            frames, frames / 48.0);
-    /* the gains' fade to silence (at 1x a step a frame), the swap, the engine's flush */
-    CHECK(frames >= RAMP_FRAMES - 8 && frames < RAMP_FRAMES + 400);
+    /* no input plays, so the gains are silent already: the swap and the engine's flush (160
+       frames) only; the fade under audio: test_filter_switch_click_free */
+    CHECK(frames >= 150 && frames < 400);
     st = filter_status(b);
     CHECK_EQ(status_live(st), 3);
     CHECK_EQ(BAL_FIELD(FILTER_STATUS, TAPS, st), 95);
@@ -1147,10 +1196,10 @@ static void test_filter_switch_click_free(void)
     engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
     bank_write(b, 2, &f, 0, f.taps, ip_bank_check(f.coef, f.taps));
     tone_hz_now = 997.0;
-    b->zero_until = 200;
+    b->zero_until = LEAD_IN;
     b->gen = gen_sine;
     source_start(b, 48000, 32);
-    run_frames(b, 200 + 600);
+    run_frames(b, LEAD_IN + 600);
     size_t got_before = b->got, sent_before = b->sent;
     CHECK_EQ(commit(b, 2, (unsigned)f.taps), BAL_ST_OK);
     long frames = wait_switch(b);
@@ -1275,10 +1324,10 @@ static void test_filter_upload_cut_short_audio(void)
     CHECK_EQ(simhost_request(b->h, BAL_OP_READ, bal_filter_coef_addr(0, 0), 203, NULL, &rs), BAL_ST_OK);
     memcpy(live_before, rs.data, 203 * 4);
     tone_hz_now = 997.0;
-    b->zero_until = 200;
+    b->zero_until = LEAD_IN;
     b->gen = gen_sine;
     source_start(b, 48000, 32);
-    run_frames(b, 200 + 300);
+    run_frames(b, LEAD_IN + 300);
     bank_write(b, 2, &f, 0, 64, ip_bank_check(f.coef, f.taps)); /* 64 of 127 taps, then gone */
     run_frames(b, 50);
     CHECK_EQ(commit(b, 2, (unsigned)f.taps), BAL_ST_OK);
@@ -1428,14 +1477,14 @@ static void test_lane_gains_bit_exact(void)
         {77, 0, BAL_OUT_FORMAT_WORD_BITS32, AM_TOPO_BALANCED, {5, 5, 5, 5}, true},
     };
     struct bench *b = bench_new();
-    source_start(b, 48000, 24);
-    run_frames(b, 12);
+    source_play(b, 48000, 24);
     size_t total = 0;
     for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct gm_settings g = gain_settings(&cases[c]);
         b->cur_tag = NO_TAG;
         gain_registers(b, &cases[c]);
-        wait_ramp(b, 48000);
+        wait_ramp(b, 48000); /* a topology change fades through silence: down, */
+        wait_ramp(b, 48000); /* and up */
         forget_frames(b);
         b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, (enum am_topology)cases[c].topology};
         b->cur_tag = 0;
@@ -1517,7 +1566,7 @@ static void test_output_thdn_and_dynamic_range(void)
     tone_hz_now = k0 * 48000.0 / DR_NA;
     engine_setting(b, BAL_OVERSAMPLE_RATIO_X8, false);
     b->gen = gen_sine;
-    source_start(b, 48000, 32);
+    source_play(b, 48000, 32);
     struct measure_spectrum mo, mi;
     /* -1 dBFS at 32 bits */
     capture_segment(b, BAL_OUT_FORMAT_WORD_BITS32, out, in);
@@ -1553,11 +1602,207 @@ static void test_output_thdn_and_dynamic_range(void)
     bench_free(b);
 }
 
+/* ---- the gains' steps, ramp time, ceiling and tracking, measured on DC */
+
+#define STEP_LIMIT_DB 0.05
+static const int32_t DC_IN = 0x5A5A5A; /* -3.1 dBFS, both channels */
+
+static void gen_dc(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    (void)b;
+    (void)k;
+    *l = *r = DC_IN;
+}
+
+/* A lane's magnitude in frame j, 32-bit units (its sign checked: plus lanes carry DC_IN's) */
+static int64_t lane_mag(const struct bench *b, size_t j, int lane, unsigned *sign_errors)
+{
+    int32_t y = (int32_t)b->word[j][lane];
+    bool minus = lane == AM_LN || lane == AM_RN;
+    if (minus ? y > 0 : y < 0)
+        (*sign_errors)++;
+    return y < 0 ? -(int64_t)y : y;
+}
+
+struct step_scan {
+    double worst_db;    /* the largest step between frames both at or above -60 dBFS */
+    double worst_low_db; /* between -90 and -60 dBFS, where the Q1.23 gain's own quantum shows */
+    int64_t worst_abs;  /* the largest step below that, 32-bit LSB */
+    unsigned over;      /* steps beyond STEP_LIMIT_DB and two 24-bit LSB */
+    unsigned sign_errors;
+};
+
+/* Every lane's step from frame to frame over frames from..to-1: at most STEP_LIMIT_DB, or two
+ * LSB of a 24-bit word near silence (where one step of the Q1.23 gain is a 24-bit LSB, and the
+ * first step out of exact zero is one). */
+static struct step_scan scan_steps(const struct bench *b, size_t from, size_t to)
+{
+    struct step_scan s = {0, 0, 0, 0, 0};
+    const double r = pow(10.0, STEP_LIMIT_DB / 20.0);
+    const int64_t tol = 2 * 256 + 1, big = 1 << 21, low = 1 << 16;
+    for (size_t j = from + 1; j < to; j++)
+        for (int lane = 0; lane < AM_LANES; lane++) {
+            int64_t a = lane_mag(b, j - 1, lane, &s.sign_errors), c = lane_mag(b, j, lane, &s.sign_errors);
+            if ((double)c > (double)a * r + tol || (double)a > (double)c * r + tol)
+                s.over++;
+            if (a >= big && c >= big)
+                s.worst_db = fmax(s.worst_db, fabs(20.0 * log10((double)c / (double)a)));
+            else if (a >= low && c >= low)
+                s.worst_low_db = fmax(s.worst_low_db, fabs(20.0 * log10((double)c / (double)a)));
+            else if (llabs(c - a) > s.worst_abs)
+                s.worst_abs = llabs(c - a);
+        }
+    return s;
+}
+
+/* The output frames from `from` on until each lane's word stops changing: returns the frame
+ * after the last change, and the first change in *first. */
+static size_t settled_at(const struct bench *b, size_t from, size_t *first)
+{
+    size_t last = from;
+    *first = 0;
+    for (size_t j = from + 1; j < b->got; j++)
+        if (memcmp(b->word[j], b->word[j - 1], sizeof b->word[j])) {
+            if (!*first)
+                *first = j;
+            last = j + 1;
+        }
+    return last;
+}
+
+/* Whether every lane's word in frames from..to-1 is the model's for attenuation atten[lane]
+ * (by am_lane; dither off, 32-bit words) */
+static bool lanes_at(const struct bench *b, size_t from, size_t to, const unsigned atten[AM_LANES])
+{
+    for (size_t j = from; j < to; j++)
+        for (int lane = 0; lane < AM_LANES; lane++) {
+            bool minus = lane == AM_LN || lane == AM_RN;
+            unsigned f = GM_WORD_32 << GM_F_BITS_SHIFT | (minus ? GM_F_NEG : 0);
+            if (b->word[j][lane] != gm_lane_word(DC_IN, gm_gain(atten[lane]), f, GM_RD_NONE))
+                return false;
+        }
+    return true;
+}
+
+struct gain_event {
+    const char *what;
+    uint16_t reg;
+    uint32_t value;
+    unsigned atten[AM_LANES]; /* where each lane must settle: L+ L- R+ R- */
+    unsigned ramps;           /* 2: a change of the path, faded down and up */
+};
+
+/* Every kind of gain change on DC through the pins (1x: a ramp's step a frame; its time at
+ * 48 kHz is frames / 48), 32-bit words, dither off: the largest sample-to-sample step of each lane
+ * (within 0.05 dB), the frames a move takes (60 dB within 100 ms), where the lanes settle
+ * (bit-exact with the model's gain), the ceiling over raw register writes that try to pass it
+ * (volume 0 dB, trim +2 dB), no gain above 0 dB, and the tracking between the four lanes over
+ * the volume range (identical words). The moves: the input's start (from silence), volume,
+ * mute and unmute, trims, the ceiling, topology and routing (faded down, changed, faded up),
+ * the source (to silence and back). A bank commit's: test_filter_switch_click_free. */
+static void test_gain_steps_ceiling_tracking(void)
+{
+    enum { TRIM_MAX = 511, TRIM_M2 = 0x200 /* -2 dB */, S = BAL_GAIN_SILENT };
+    static const struct gain_event ev[] = {
+        {"volume -60 dB", BAL_REG_VOLUME, 60 * 256, {15360, 15360, 15360, 15360}},
+        {"volume 0 dB", BAL_REG_VOLUME, 0, {0, 0, 0, 0}},
+        {"mute", BAL_REG_CTRL, BAL_CTRL_MUTE_MASK, {S, S, S, S}},
+        {"unmute", BAL_REG_CTRL, 0, {0, 0, 0, 0}},
+        {"trim L- -2 dB", BAL_REG_TRIM_LN, TRIM_M2, {0, 512, 0, 0}},
+        {"trim L- 0", BAL_REG_TRIM_LN, 0, {0, 0, 0, 0}},
+        {"ceiling 30 dB", BAL_REG_CEILING, 30 * 256, {7680, 7680, 7680, 7680}},
+        {"trim L+ +2 dB under the ceiling", BAL_REG_TRIM_LP, TRIM_MAX, {7680, 7680, 7680, 7680}},
+        {"volume 0 dB under the ceiling", BAL_REG_VOLUME, 0, {7680, 7680, 7680, 7680}},
+        {"ceiling 0 dB, trim L+ +2 dB", BAL_REG_CEILING, 0, {0, 0, 0, 0}},
+        {"trim L+ 0", BAL_REG_TRIM_LP, 0, {0, 0, 0, 0}},
+        {"topology single-ended", BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_SE, {0, S, 0, S}, 2},
+        {"topology balanced", BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_BALANCED, {0, 0, 0, 0}, 2},
+        {"routing mono", BAL_REG_ROUTE, BAL_ROUTE_MODE_MONO, {0, 0, 0, 0}, 2},
+        {"routing stereo", BAL_REG_ROUTE, BAL_ROUTE_MODE_STEREO, {0, 0, 0, 0}, 2},
+        {"source silence", BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_SILENCE, {S, S, S, S}, 1},
+        {"source input", BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_I2S, {0, 0, 0, 0}, 1},
+    };
+    struct bench *b = bench_new();
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, BAL_OUT_FORMAT_WORD_BITS32 << BAL_OUT_FORMAT_WORD_LSB), BAL_ST_OK);
+    forget_frames(b);
+    b->gen = gen_dc;
+    source_start(b, 192000, 32); /* 1x: a step a frame, as at 48 kHz, in a quarter of the time */
+    /* the input appears: lock, then the ramp up from silence */
+    run_frames(b, RAMP_FRAMES + 300);
+    size_t first, end = settled_at(b, 0, &first);
+    struct step_scan s = scan_steps(b, 0, b->got), all = s;
+    static const unsigned unity[AM_LANES] = {0, 0, 0, 0};
+    printf("MEASURE gain from the input's start: %zu frames of ramp from silence, largest step %.4f dB "
+           "(%.4f dB from -90 to -60 dBFS, %.1f 24-bit LSB below)\n", end - first, s.worst_db, s.worst_low_db,
+           s.worst_abs / 256.0);
+    CHECK(first > 0 && lanes_at(b, end, b->got, unity));
+    for (unsigned e = 0; e < sizeof ev / sizeof ev[0]; e++) {
+        size_t from = b->got;
+        CHECK_EQ(simhost_write(b->h, ev[e].reg, ev[e].value), BAL_ST_OK);
+        run_frames(b, (ev[e].ramps > 1 ? 2 : 1) * RAMP_FRAMES + 40);
+        end = settled_at(b, from, &first);
+        s = scan_steps(b, from ? from - 1 : 0, b->got);
+        bool at = lanes_at(b, end, b->got, ev[e].atten);
+        size_t frames = first ? end - first : 0;
+        printf("MEASURE gain %s: %zu frames (%.1f ms at 48 kHz 1x), largest step %.4f dB (%.4f dB from "
+               "-90 to -60 dBFS, %.1f 24-bit LSB below)%s\n", ev[e].what, frames, frames / 48.0, s.worst_db,
+               s.worst_low_db, s.worst_abs / 256.0, at ? "" : ", NOT where the model settles");
+        CHECK(at);
+        CHECK(end + 20 <= b->got);
+        if (e == 0)
+            CHECK(frames * 1000.0 / 44100.0 <= 100.0); /* a 60 dB move, at the slowest rate */
+        all.worst_db = fmax(all.worst_db, s.worst_db);
+        all.worst_low_db = fmax(all.worst_low_db, s.worst_low_db);
+        all.worst_abs = s.worst_abs > all.worst_abs ? s.worst_abs : all.worst_abs;
+        all.over += s.over;
+        all.sign_errors += s.sign_errors;
+        if (b->got > MAX_FRAMES - 4 * RAMP_FRAMES) {
+            CHECK(b->got < MAX_FRAMES);
+            forget_frames(b);
+        }
+    }
+    /* tracking: the four lanes' words identical in magnitude at every volume */
+    double worst_track = 0.0;
+    unsigned vols = 0;
+    for (unsigned v = 0; v <= 140 * 256; v += 20 * 256 - 256 / 3) {
+        forget_frames(b);
+        CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, v), BAL_ST_OK);
+        run_frames(b, 20 * 256 / BAL_GAIN_STEP + 60);
+        s = scan_steps(b, 0, b->got);
+        all.worst_db = fmax(all.worst_db, s.worst_db);
+        all.over += s.over;
+        all.sign_errors += s.sign_errors;
+        size_t j = b->got - 1;
+        int64_t m[AM_LANES];
+        unsigned dummy = 0;
+        for (int lane = 0; lane < AM_LANES; lane++)
+            m[lane] = lane_mag(b, j, lane, &dummy);
+        for (int lane = 1; lane < AM_LANES; lane++)
+            if (m[0] && m[lane])
+                worst_track = fmax(worst_track, fabs(20.0 * log10((double)m[lane] / (double)m[0])));
+            else
+                CHECK_EQ(m[lane], m[0]);
+        const unsigned at[AM_LANES] = {v, v, v, v};
+        CHECK(lanes_at(b, j, j + 1, at));
+        vols++;
+    }
+    printf("MEASURE gain tracking between the four lanes at %u volumes from 0 to -140 dB: worst %.6f dB\n",
+           vols, worst_track);
+    printf("MEASURE largest gain step of all the moves: %.4f dB between frames at or above -60 dBFS "
+           "(limit %.2f dB; %.4f dB from -90 to -60 dBFS, %.1f 24-bit LSB below); %u steps over the limit "
+           "or two 24-bit LSB\n", all.worst_db, STEP_LIMIT_DB, all.worst_low_db, all.worst_abs / 256.0, all.over);
+    CHECK(worst_track == 0.0);
+    CHECK(all.worst_db <= STEP_LIMIT_DB && all.worst_db > 0.04);
+    CHECK_EQ(all.over, 0);
+    CHECK_EQ(all.sign_errors, 0);
+    bench_free(b);
+}
+
 int main(void)
 {
     RUN(test_power_up_silent);
     RUN(test_audio_register_checks);
-    RUN(test_every_route_topology_inversion);
+    RUN(test_route_topology_inversion_pairs);
     RUN(test_rates_and_slot_widths);
     RUN(test_rate_windows);
     RUN(test_clock_loss_and_return);
@@ -1575,6 +1820,7 @@ int main(void)
     RUN(test_filter_upload_cut_short_audio);
     RUN(test_lane_gains_bit_exact);
     RUN(test_output_thdn_and_dynamic_range);
+    RUN(test_gain_steps_ceiling_tracking);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }

@@ -100,6 +100,27 @@ module audio_path #(
         .rate       (in_rate)
     );
 
+    // ---- the signal's path: source, routing and topology apply only while the lanes are
+    // silent. A change holds the gains at silence (by their ramp), applies once they are there
+    // (at once when they already are) and releases them: they ramp back up. So do they while
+    // no source plays (the input absent or unlocked, or SILENCE chosen): they ramp down, and up
+    // again when it plays.
+    localparam integer PATH_BITS = 9;
+    wire [PATH_BITS-1:0] path_asked = {source, route_mode, invert_l, invert_r, topology};
+    reg  [PATH_BITS-1:0] path_live;
+    reg        path_moved;  // registered: the compare stays off the gains' and the route's paths
+    reg        gains_hold;  // to lane_gain: the targets at silence, as mute
+    wire [1:0] path_source = path_live[8:7];
+    wire [2:0] path_route = path_live[6:4];
+    wire       path_inv_l = path_live[3], path_inv_r = path_live[2];
+    wire [1:0] path_topology = path_live[1:0];
+    wire       switch_hold, gains_quiet;  // a bank switch holds the lanes at silence; they are there
+    always @(posedge clk) begin
+        path_moved <= path_asked != path_live;
+        if (rst || (path_moved && gains_quiet))
+            path_live <= path_asked;
+    end
+
     // ---- the output's rate: the base (the input's or 48 kHz) and the ratio it allows
     // (8x up to 48 kHz, 4x up to 96, 2x above); the transmitter's family and multiple
     reg  [1:0] base_mult;  // 0: 44.1/48, 1: 88.2/96, 2: 176.4/192 kHz
@@ -108,7 +129,7 @@ module audio_path #(
     reg        fam48;
     reg  [1:0] tx_mult;
     always @(posedge clk) begin
-        if (rst || source != V_AUDIO_SOURCE_SOURCE_I2S)
+        if (rst || path_source != V_AUDIO_SOURCE_SOURCE_I2S)
             out_rate <= RATE_48K;
         else if (in_locked)
             out_rate <= in_rate;
@@ -147,8 +168,9 @@ module audio_path #(
     wire       flushing = flush != 8'd0;
     wire       ch_valid;
     always @(posedge clk) begin
-        play_input   <= source == V_AUDIO_SOURCE_SOURCE_I2S && in_locked && !rst;
-        play_tone    <= source == V_AUDIO_SOURCE_SOURCE_TONE;
+        play_input   <= path_source == V_AUDIO_SOURCE_SOURCE_I2S && in_locked && !rst;
+        play_tone    <= path_source == V_AUDIO_SOURCE_SOURCE_TONE;
+        gains_hold   <= switch_hold || path_moved || !(play_input || play_tone);
         // the transmitter starts playing a block half an input frame after the engine finished
         // it: the next block is then done half a frame before it is due
         align        <= waiting && wait_count == 10'd0;
@@ -198,9 +220,9 @@ module audio_path #(
         .in_valid   (route_frame),
         .in_sample  (route_sample),
         .in_silent  (route_silent),
-        .mode       (route_mode),
-        .invert_l   (invert_l),
-        .invert_r   (invert_r),
+        .mode       (path_route),
+        .invert_l   (path_inv_l),
+        .invert_r   (path_inv_r),
         .out_valid  (routed_valid),
         .out_first  (routed_first),
         .out_l      (routed_l),
@@ -214,7 +236,7 @@ module audio_path #(
         .in_first   (routed_first),
         .in_l       (routed_l),
         .in_r       (routed_r),
-        .mono       (topology == V_TOPOLOGY_MODE_MONO),
+        .mono       (path_topology == V_TOPOLOGY_MODE_MONO),
         .out_valid  (ch_valid),
         .l          (ch_l),
         .r          (ch_r)
@@ -222,7 +244,6 @@ module audio_path #(
 
     // ---- the filter banks, the interpolation engine
     wire        coef_req, coef_we, coef_grant;
-    wire        switch_hold, gains_quiet;  // a switch holds the lanes at silence; they are there
     wire [11:0] coef_addr;
     wire [31:0] coef_wdata, coef_rdata;
     filter_bank u_banks (
@@ -312,8 +333,8 @@ module audio_path #(
         .reg_addr   (reg_addr),
         .reg_data   (reg_data),
         .mute       (mute),
-        .hold       (switch_hold),
-        .topology   (topology),
+        .hold       (gains_hold),
+        .topology   (path_topology),
         .word       (out_word),
         .slot24     (slot24),
         .dither     (dither),
