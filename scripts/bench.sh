@@ -96,6 +96,17 @@ sed -n 's/^MEASURE dynamic range at \([0-9]*\) bits.*: \([0-9.]*\) dB (6.02 N + 
     json "output.dynamic_range_db_${bits}bit" "$dr" dB "-60 dBFS method, 20 Hz-20 kHz, 48 kHz 8x, dither on (6.02 N + 1.76 - 4.77 = $theory dB; the 24-bit input's floor caps 24 and 32 bits)"
 done
 
+# The gains: the largest step of any move, a 60 dB move's time, the tracking between lanes
+sed -n 's/^MEASURE largest gain step of all the moves: \([0-9.]*\) dB.*/\1/p' "$out/rtl_audio.txt" | while read -r step; do
+    json output.largest_gain_step_db "$step" dB "largest sample-to-sample gain step of any lane above -60 dBFS over every kind of move (limit 0.05)"
+done
+sed -n 's/^MEASURE gain volume -60 dB: \([0-9]*\) frames (\([0-9.]*\) ms.*/\1 \2/p' "$out/rtl_audio.txt" | while read -r frames ms; do
+    json output.volume_60db_move_ms_48k "$ms" ms "0 to -60 dB: $frames output frames, at 48 kHz 1x (the slowest output rate but 44.1)"
+done
+sed -n 's/^MEASURE gain tracking between the four lanes.*: worst \([0-9.]*\) dB/\1/p' "$out/rtl_audio.txt" | while read -r track; do
+    json output.gain_tracking_db "$track" dB "largest level difference between the four lanes, volumes 0 to -140 dB"
+done
+
 # Bitstream: build time, resources, Fmax and margin on every placement seed
 rm -f "$build"/icebreaker/balanced.json
 t0=$(date +%s)
@@ -134,9 +145,13 @@ awk 'NR > 1 && $1 ~ /^(uart_rx|uart_tx|stream_fifo|link_rx|link_exec|link_tx|crc
      END { print s }' "$out/blocks.txt" | while read -r total; do
     json fpga.lc_est.control_plane "$total" LC "sum of the control-plane blocks, one instance each (nextpnr: fpga.LC)"
 done
-awk 'NR > 1 && $1 ~ /^(audio_path|i2s_rx|rate_detect|route|channels|frame_out|i2s_tx|tone)$/ { s += $7 }
+awk 'NR > 1 && $1 ~ /^(audio_path|i2s_rx|rate_detect|route|channels|frame_out|i2s_tx|tone|lane_gain|lane_out|lane_serial)$/ { s += $7 }
      END { print s }' "$out/blocks.txt" | while read -r total; do
     json fpga.lc_est.audio_sum "$total" LC "sum of the audio blocks around the engine, one instance each"
+done
+awk 'NR > 1 && $1 ~ /^lane_(gain|out|serial)$/ { s += ($1 == "lane_serial" ? 2 : 1) * $7; e += $5; d += $6 }
+     END { print s, e, d }' "$out/blocks.txt" | while read -r total ebr dsp; do
+    json fpga.lc_est.gain_stage "$total" LC "lane_gain + lane_out + 2 lane_serial ($ebr EBR, $dsp DSP; estimate)"
 done
 awk 'NR > 1 && $1 ~ /^(interp|mac_lane|coef_store)$/ { s += $7; e += $5; d += $6 }
      END { print s, e, d }' "$out/blocks.txt" | while read -r total ebr dsp; do
