@@ -1311,6 +1311,21 @@ static int cmd_filter(struct session *s, int argc, char **argv)
     return usage_error("filter: '%s' is not one of nos, design, load, list, select, show", argv[0]);
 }
 
+/* What AUDIO_STATUS.SILENCE says, for a person */
+static const char *silence_text(unsigned code)
+{
+    static const char *const text[] = {
+        [BAL_AUDIO_STATUS_SILENCE_PLAYING] = "playing",
+        [BAL_AUDIO_STATUS_SILENCE_STARTING] = "silent: starting (the filter loading, or the engine flushing)",
+        [BAL_AUDIO_STATUS_SILENCE_NO_SOURCE] = "silent: the source is silence",
+        [BAL_AUDIO_STATUS_SILENCE_NO_INPUT] = "silent: no I2S input",
+        [BAL_AUDIO_STATUS_SILENCE_CHANGING] = "fading through silence: a change of source, routing, topology or filter",
+        [BAL_AUDIO_STATUS_SILENCE_MUTED] = "silent: muted",
+        [BAL_AUDIO_STATUS_SILENCE_VOLUME] = "silent: every lane's gain at -144 dB (volume, ceiling, trims)",
+    };
+    return code < sizeof text / sizeof text[0] && text[code] ? text[code] : "?";
+}
+
 static int cmd_status(struct session *s, int argc, char **argv)
 {
     (void)argv;
@@ -1336,6 +1351,7 @@ static int cmd_status(struct session *s, int argc, char **argv)
     unsigned ratio = 1u << BAL_FIELD(AUDIO_STATUS, OUT_RATIO, st[0]);
     unsigned asked = 1u << BAL_FIELD(OVERSAMPLE, RATIO, rt[3]);
     bool nos = BAL_FIELD(OVERSAMPLE, NOS, rt[3]), filter_ready = BAL_FIELD(AUDIO_STATUS, FILTER_READY, st[0]);
+    unsigned silence = BAL_FIELD(AUDIO_STATUS, SILENCE, st[0]);
     unsigned out_hz = rate_hz(BAL_FIELD(AUDIO_STATUS, OUT_RATE, st[0])) * ratio;
     unsigned taps = BAL_FIELD(FILTER_STATUS, TAPS, fs), bank = BAL_FIELD(FILTER_STATUS, LIVE, fs);
     bool short_fir = BAL_FIELD(FILTER_STATUS, SHORT, fs);
@@ -1367,15 +1383,17 @@ static int cmd_status(struct session *s, int argc, char **argv)
         json_string(name);
         printf(",\"bank\":%u,\"taps\":%u,\"ready\":%s,\"too_long_for_rate\":%s},"
                "\"route\":\"%s\",\"invert\":{\"left\":%s,\"right\":%s},\"topology\":\"%s\","
-               "\"mute\":%s,\"dsp_ready\":%s,",
+               "\"mute\":%s,\"dsp_ready\":%s,\"silence\":\"%s\",",
                bank, taps, filter_ready ? "true" : "false", short_fir ? "true" : "false", route, inv_l ? "true" : "false",
-               inv_r ? "true" : "false", topo, mute ? "true" : "false", ready ? "true" : "false");
+               inv_r ? "true" : "false", topo, mute ? "true" : "false", ready ? "true" : "false",
+               code_name(BAL_REG_AUDIO_STATUS, "SILENCE", silence));
         printf("\"gain\":{\"volume_db\":%.4f,\"ceiling_db\":%.4f,\"trim_db\":{\"l+\":%.4f,\"l-\":%.4f,"
                "\"r+\":%.4f,\"r-\":%.4f},\"bits\":%u,\"dither\":%s}}\n",
                volume_db, ceiling_db, trim_db[0], trim_db[1], trim_db[2], trim_db[3], word_bits,
                dither ? "true" : "false");
         return EXIT_OK;
     }
+    printf("state         %s\n", silence_text(silence));
     printf("source        %s\n", source);
     printf("tone          %.4f Hz at %.1f dBFS%s\n", tone_hz, tone_db,
            strcmp(source, "tone") ? " (not playing)" : "");
@@ -1422,10 +1440,10 @@ static const struct command commands[] = {
      "or commas between them, # comments) from ADDR upwards, up to 256 words per request.\n"
      "'reg list' prints the register map."},
     {"status", cmd_status, "",
-     "Shows the audio path: source, the I2S input's rate and slot width (44.1..192 kHz,\n"
-     "locked or not), the output's rate and format, the oversampling ratio and the filter\n"
-     "in force (name, taps), routing, inversion, topology, mute, volume, ceiling, trims,\n"
-     "word length and dither."},
+     "Shows the audio path: whether it plays, or why it is silent or fading; the source,\n"
+     "the I2S input's rate and slot width (44.1..192 kHz, locked or not), the output's\n"
+     "rate and format, the oversampling ratio and the filter in force (name, taps),\n"
+     "routing, inversion, topology, mute, volume, ceiling, trims, word length and dither."},
     {"input", cmd_input, "i2s|tone|silence",
      "Chooses what plays: the I2S input (silent while it has no steady clocks), the test\n"
      "tone (see tone; the output then runs at 48 kHz) or silence."},

@@ -225,6 +225,7 @@ module balanced_core #(
     wire [1:0] aud_source, aud_topology, aud_in_slot, aud_ratio, aud_out_ratio;
     wire [2:0] aud_route, aud_in_rate, aud_out_rate;
     wire       aud_inv_l, aud_inv_r, aud_slot24, aud_locked, aud_nos, aud_filter_ready;
+    wire [2:0] aud_silence;
     wire [1:0] aud_word;
     wire       aud_dither, mirror_we;
     wire [5:0] mirror_addr;
@@ -271,7 +272,8 @@ module balanced_core #(
         .in_slot      (aud_in_slot),
         .out_rate     (aud_out_rate),
         .out_ratio    (aud_out_ratio),
-        .filter_ready (aud_filter_ready)
+        .filter_ready (aud_filter_ready),
+        .silence      (aud_silence)
     );
 
     scratch_ram #(
@@ -321,6 +323,7 @@ module balanced_core #(
         .out_rate     (aud_out_rate),
         .out_ratio    (aud_out_ratio),
         .filter_ready (aud_filter_ready),
+        .silence      (aud_silence),
         .flt_req      (t_req[2]),
         .flt_op       (m_op),
         .flt_addr     (m_addr[11:0]),

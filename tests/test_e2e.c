@@ -505,10 +505,12 @@ static void test_audio_settings(void)
     CHECK(strstr(out, "\"output\":{\"rate_hz\":384000,\"slot_bits\":32"));
     CHECK(strstr(out, "\"oversample\":{\"ratio\":8,\"asked\":8,\"nos\":false}"));
     CHECK(strstr(out, "\"filter\":{\"name\":\"halfband\",\"bank\":0,\"taps\":203,\"ready\":"));
+    CHECK(strstr(out, "\"silence\":\"no_input\"") != NULL);
     CHECK_EQ(balctl("route swap\ninvert right on\ntopology mono\nformat 24\ninput silence\n",
                     "-d", dev_arg, "-", NULL), 0);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
     CHECK(strstr(out, "source        silence") != NULL);
+    CHECK(strstr(out, "state         silent: the source is silence\n") != NULL);
     CHECK(strstr(out, "routing       swap; invert left off, right on") != NULL);
     CHECK(strstr(out, "topology      mono") != NULL);
     CHECK(strstr(out, "24-bit slots") != NULL);
@@ -516,6 +518,7 @@ static void test_audio_settings(void)
     CHECK_EQ(balctl("tone 997 -1\ninput tone\n", "-d", dev_arg, "-", NULL), 0);
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
     CHECK(strstr(out, "source        tone") != NULL);
+    CHECK(strstr(out, "state         playing\n") != NULL);
     CHECK(strstr(out, "tone          997.0000 Hz at -1.0 dBFS\n") != NULL);
     CHECK(strstr(out, "output        384.0 kHz") != NULL);
     CHECK(strstr(out, "oversampling  8x\n") != NULL);
@@ -571,6 +574,7 @@ static void test_gain_settings(void)
     CHECK(strstr(out, "trims         L+ +0.00, L- -0.50, R+ +1.25, R- +0.00 dB\n") != NULL);
     CHECK(strstr(out, "words         16 bits, dither off\n") != NULL);
     CHECK(strstr(out, "mute          on") != NULL);
+    CHECK(strstr(out, "state         silent: ") != NULL); /* muted, or no input: the first that holds */
     CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "status", NULL), 0);
     CHECK(strstr(out, "\"gain\":{\"volume_db\":-20.0000,\"ceiling_db\":-6.0000,\"trim_db\":{\"l+\":0.0000,"
                       "\"l-\":-0.5000,\"r+\":1.2500,\"r-\":0.0000},\"bits\":16,\"dither\":false}") != NULL);

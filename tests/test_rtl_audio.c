@@ -241,6 +241,17 @@ static uint32_t reg_read(struct bench *b, uint16_t addr)
     return v;
 }
 
+/* AUDIO_STATUS but its SILENCE field (test_silence_reasons checks that) */
+static uint32_t audio_status(struct bench *b)
+{
+    return reg_read(b, BAL_REG_AUDIO_STATUS) & ~BAL_AUDIO_STATUS_SILENCE_MASK;
+}
+
+static unsigned silence_reason(struct bench *b)
+{
+    return BAL_FIELD(AUDIO_STATUS, SILENCE, reg_read(b, BAL_REG_AUDIO_STATUS));
+}
+
 /* Writes a setting while audio runs: frames sent around it are not compared. */
 static int reg_write(struct bench *b, uint16_t addr, uint32_t value)
 {
@@ -386,7 +397,7 @@ static void test_power_up_silent(void)
     /* the DACs get clocks at 8 x 48 kHz and nothing but zeros */
     CHECK(b->got - settled >= 7679 && b->got - settled <= 7681);
     CHECK(all_silent(b, 0));
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_at(0, false, 0, 2, BAL_OVERSAMPLE_RATIO_X8));
+    CHECK_EQ(audio_status(b), status_at(0, false, 0, 2, BAL_OVERSAMPLE_RATIO_X8));
     CHECK_EQ(reg_read(b, BAL_REG_OVERSAMPLE), BAL_OVERSAMPLE_RATIO_X8);
     CHECK_EQ(reg_read(b, BAL_REG_AUDIO_SOURCE), BAL_AUDIO_SOURCE_SOURCE_I2S);
     CHECK_EQ(b->min_code_seen + b->pad_bits_seen, 0);
@@ -402,7 +413,7 @@ static void test_route_topology_inversion_pairs(void)
     const double fs = 192000;
     struct bench *b = bench_new();
     source_play(b, fs, 32);
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 6));
+    CHECK_EQ(audio_status(b), status_of(6, true, 3, 6));
     int tag = 0;
     size_t total = 0;
     for (unsigned topo = 0; topo < 4; topo++) {
@@ -444,7 +455,7 @@ static void test_rates_and_slot_widths(void)
                 b->cur_tag = NO_TAG;
                 source_play(b, fs, in_bits[si]); /* locks, and the gains ramp up */
                 unsigned code = rate_code(fs);
-                CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS),
+                CHECK_EQ(audio_status(b),
                          status_of(code, true, slot_code(in_bits[si]), code));
                 b->cur_tag = 0;
                 size_t first_out = b->got;
@@ -464,7 +475,7 @@ static void test_rates_and_slot_widths(void)
                 run_cycles(b, (uint64_t)(SYS_HZ / 1000));
                 CHECK(b->got > from);
                 CHECK(all_silent(b, from));
-                CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS) &
+                CHECK_EQ(audio_status(b) &
                              (BAL_AUDIO_STATUS_RATE_MASK | BAL_AUDIO_STATUS_LOCKED_MASK), 0);
             }
         }
@@ -489,7 +500,7 @@ static void test_rate_windows(void)
             b->cur_tag = NO_TAG;
             source_start(b, rates[ri] * offsets[oi], 24);
             run_frames(b, 12);
-            CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS) & mask,
+            CHECK_EQ(audio_status(b) & mask,
                      status_of(code, inside, 0, 0) & mask);
             b->src_on = false; /* the detector starts over */
             run_cycles(b, (uint64_t)(SYS_HZ / 1000));
@@ -514,7 +525,7 @@ static void test_clock_loss_and_return(void)
     run_cycles(b, (uint64_t)(SYS_HZ / 200)); /* 5 ms */
     CHECK(b->got - from >= 470); /* still clocking at 96 kHz */
     CHECK(all_silent(b, from));
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(0, false, 3, 4));
+    CHECK_EQ(audio_status(b), status_of(0, false, 3, 4));
     /* back, at another rate */
     forget_frames(b);
     b->cur_tag = NO_TAG;
@@ -522,7 +533,7 @@ static void test_clock_loss_and_return(void)
     b->cur_tag = 0;
     run_frames(b, 40);
     CHECK(check_frames(b, 0) >= 30);
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(2, true, 2, 2));
+    CHECK_EQ(audio_status(b), status_of(2, true, 2, 2));
     bench_free(b);
 }
 
@@ -534,17 +545,17 @@ static void test_silence_source_and_mute(void)
     b->settings[0] = (struct am_settings){AM_ROUTE_STEREO, false, false, AM_TOPO_BALANCED};
     source_play(b, 192000, 32);
     CHECK_EQ(reg_write(b, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_SILENCE), BAL_ST_OK);
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 6)); /* fading: not yet */
+    CHECK_EQ(audio_status(b), status_of(6, true, 3, 6)); /* fading: not yet */
     wait_ramp(b, 192000);
     size_t from = b->got;
     run_frames(b, 400); /* at 48 kHz now: the source is not the input */
     CHECK(b->got - from >= 95);
     CHECK(all_silent(b, from));
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 2));
+    CHECK_EQ(audio_status(b), status_of(6, true, 3, 2));
     /* back to the input: the gains are silent, so it applies at once; the engine's flush for the
        rate, then the ramp up */
     CHECK_EQ(reg_write(b, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_I2S), BAL_ST_OK);
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS), status_of(6, true, 3, 6));
+    CHECK_EQ(audio_status(b), status_of(6, true, 3, 6));
     run_frames(b, 170);
     wait_ramp(b, 192000);
     forget_frames(b);
@@ -604,7 +615,7 @@ static void test_tone_bit_exact_and_pure(void)
     wait_ramp(b, 96000);  /* down at the input's rate, */
     run_cycles(b, (uint64_t)(170 * SYS_HZ / 48000)); /* the flush at the tone's rate, */
     wait_ramp(b, 48000);  /* and up at the tone's */
-    CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS) & BAL_AUDIO_STATUS_OUT_RATE_MASK,
+    CHECK_EQ(audio_status(b) & BAL_AUDIO_STATUS_OUT_RATE_MASK,
              BAL_AUDIO_STATUS_RATE_R48K << BAL_AUDIO_STATUS_OUT_RATE_LSB);
     b->src_on = false;
     forget_frames(b);
@@ -634,6 +645,58 @@ static void test_tone_bit_exact_and_pure(void)
            tone_hz_for_inc(inc), thdn, 20 * log10(amp / 8388607.0));
     CHECK(thdn <= -130.0);
     CHECK(fabs(20 * log10(amp / 8388606.0) + 1.0) < 0.001);
+    bench_free(b);
+}
+
+/* AUDIO_STATUS.SILENCE through the reasons, each as it happens: no input after power-up, the
+ * engine starting after a restart, playing, muted (fading and faded), every gain at silence
+ * by the volume, a topology change fading, the source at SILENCE (changing, then it), the
+ * input gone, a ratio change's flush; playing again after each. */
+static void test_silence_reasons(void)
+{
+    struct bench *b = bench_new();
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_INPUT);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_SOFT_RESET_MASK), BAL_ST_OK);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_STARTING);
+    run_cycles(b, (uint64_t)(SYS_HZ / 100)); /* the coefficients' copy and the flush */
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_INPUT);
+    source_play(b, 192000, 32);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_MUTE_MASK), BAL_ST_OK);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_MUTED);
+    wait_ramp(b, 192000);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_MUTED);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, 0), BAL_ST_OK);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, BAL_GAIN_SILENT), BAL_ST_OK);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING); /* on its way down */
+    wait_ramp(b, 192000);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_VOLUME);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, 0), BAL_ST_OK);
+    run_frames(b, 4);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    wait_ramp(b, 192000);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_SE), BAL_ST_OK);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_CHANGING);
+    wait_ramp(b, 192000);
+    wait_ramp(b, 192000);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_SILENCE), BAL_ST_OK);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_CHANGING);
+    wait_ramp(b, 192000);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_SOURCE);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_I2S), BAL_ST_OK);
+    run_frames(b, 200); /* the flush for the input's rate */
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    b->src_on = false;
+    run_cycles(b, (uint64_t)(SYS_HZ / 1000));
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_INPUT);
+    source_play(b, 48000, 32);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, BAL_OVERSAMPLE_RATIO_X8), BAL_ST_OK);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_STARTING);
+    run_frames(b, 200);
+    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
     bench_free(b);
 }
 
@@ -726,7 +789,7 @@ static void test_engine_rates_and_ratios(void)
         b->zero_until = 200 + RAMP_FRAMES / ratio;
         source_start(b, fs, 32);
         run_frames(b, b->zero_until + 40);
-        CHECK_EQ(reg_read(b, BAL_REG_AUDIO_STATUS),
+        CHECK_EQ(audio_status(b),
                  status_at(rate_code(fs), true, 3, rate_code(fs), cases[c].code));
         b->src_on = false;
         /* the frames sent but not yet played are left out */
@@ -891,13 +954,13 @@ static void test_engine_silent_until_filter_ready(void)
     CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_SOFT_RESET_MASK), BAL_ST_OK);
     uint64_t reset_at = bm_cycles(b->h->model);
     size_t from = b->got;
-    uint32_t st = reg_read(b, BAL_REG_AUDIO_STATUS);
+    uint32_t st = audio_status(b);
     CHECK_EQ(st & BAL_AUDIO_STATUS_FILTER_READY_MASK, 0);
     /* until the filter is ready: silence, at the DACs' rate all the while */
     uint64_t ready_at = 0;
     for (int i = 0; i < 200 && !ready_at; i++) {
         run_cycles(b, 4096);
-        if (reg_read(b, BAL_REG_AUDIO_STATUS) & BAL_AUDIO_STATUS_FILTER_READY_MASK)
+        if (audio_status(b) & BAL_AUDIO_STATUS_FILTER_READY_MASK)
             ready_at = bm_cycles(b->h->model);
     }
     CHECK(ready_at > 0);
@@ -1807,6 +1870,7 @@ int main(void)
     RUN(test_rate_windows);
     RUN(test_clock_loss_and_return);
     RUN(test_silence_source_and_mute);
+    RUN(test_silence_reasons);
     RUN(test_tone_bit_exact_and_pure);
     RUN(test_engine_rates_and_ratios);
     RUN(test_engine_silent_until_filter_ready);

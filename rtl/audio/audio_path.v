@@ -51,6 +51,7 @@ module audio_path #(
     output reg  [2:0]  out_rate,   // the frame rate the engine takes (codes as RATE)
     output reg  [1:0]  out_ratio,  // log2 of the ratio in force
     output reg         filter_ready,
+    output reg  [2:0]  silence,    // AUDIO_STATUS.SILENCE: why the output is silent or fading
     // register bus target: the filter banks (filter_bank.v)
     input  wire        flt_req,
     input  wire [1:0]  flt_op,
@@ -306,6 +307,14 @@ module audio_path #(
     reg         out_silent;
     always @(posedge clk)
         out_silent <= !engine_ready || flushing;
+    always @(posedge clk)
+        silence <= out_silent                                  ? V_AUDIO_STATUS_SILENCE_STARTING :
+                   path_source == V_AUDIO_SOURCE_SOURCE_SILENCE ? V_AUDIO_STATUS_SILENCE_NO_SOURCE :
+                   !(play_input || play_tone)                  ? V_AUDIO_STATUS_SILENCE_NO_INPUT :
+                   switch_hold || path_moved                   ? V_AUDIO_STATUS_SILENCE_CHANGING :
+                   mute                                        ? V_AUDIO_STATUS_SILENCE_MUTED :
+                   gains_quiet                                 ? V_AUDIO_STATUS_SILENCE_VOLUME :
+                                                                 V_AUDIO_STATUS_SILENCE_PLAYING;
     frame_out u_frames (
         .clk         (clk),
         .rst         (rst),

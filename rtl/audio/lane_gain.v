@@ -103,6 +103,8 @@ module lane_gain (
 
     // ---- the sequence: lane k, cycle t of its LANE_CYCLES
     reg        busy;
+    reg        at19, at20;  // t = 19 and 20 of a lane, from flip-flops: the enables they drive
+                            // are wide, a decode of t in front of them too slow
     reg        silent_q;  // silent, as the frame started
     reg        mute_q;    // mute or hold, as the frame started
     reg  [4:0] t;
@@ -111,6 +113,8 @@ module lane_gain (
             busy <= 1'b0;
             half <= 1'b0;
             t    <= 5'd0;
+            at19 <= 1'b0;
+            at20 <= 1'b0;
         end else if (start) begin
             busy     <= 1'b1;
             silent_q <= silent;
@@ -120,6 +124,8 @@ module lane_gain (
             t        <= 5'd0;
         end else if (busy) begin
             t <= t + 5'd1;
+            at19 <= t == 5'd18;
+            at20 <= at19;
             if (t == LANE_CYCLES - 5'd1) begin
                 t    <= 5'd0;
                 k    <= k + 2'd1;
@@ -191,11 +197,11 @@ module lane_gain (
     always @(posedge clk) begin
         code <= slot24 && word == V_OUT_FORMAT_WORD_BITS32 ? V_OUT_FORMAT_WORD_BITS24 :
                 word > V_OUT_FORMAT_WORD_BITS32 ? V_OUT_FORMAT_WORD_BITS32 : word;
-        a_we    <= busy && t == 5'd19;
+        a_we    <= at19;
         a_wd    <= alu[15:0];
-        t1_addr <= {alu[15:8], t == 5'd20};
-        t2_addr <= {alu[7:0], t == 5'd19};
-        if (busy && t == 5'd19)
+        t1_addr <= {alu[15:8], at20};
+        t2_addr <= {alu[7:0], at19};
+        if (at19)
             flags <= {k[1] && (topology == TOPO_BALANCED || topology == TOPO_MONO),
                       alu[15:0] >= SILENT || (k[1] && topology == TOPO_SE),
                       dither && !(alu[15:0] == 16'd0 && code != V_OUT_FORMAT_WORD_BITS16)};
@@ -203,11 +209,13 @@ module lane_gain (
 
     // ---- quiet: every lane's new attenuation at GAIN_SILENT, as the last lane's is made
     reg quiet_run;  // the lanes before this one's
-    wire at_silent = alu[15:0] >= SILENT;
+    reg at_silent;  // the lane's new attenuation (t = 19) at GAIN_SILENT, a cycle later
+    always @(posedge clk)
+        at_silent <= alu[15:0] >= SILENT;
     always @(posedge clk)
         if (rst) begin
             quiet <= 1'b0;
-        end else if (busy && t == 5'd19) begin
+        end else if (at20) begin
             quiet_run <= (k == 2'd0 || quiet_run) && at_silent;
             if (k == 2'd3)
                 quiet <= quiet_run && at_silent;

@@ -58,7 +58,8 @@ module sys_regs #(
     input  wire [1:0]  in_slot,
     input  wire [2:0]  out_rate,
     input  wire [1:0]  out_ratio,
-    input  wire        filter_ready
+    input  wire        filter_ready,
+    input  wire [2:0]  silence
 );
     `include "regmap.vh"
     `include "bus.vh"
@@ -355,7 +356,8 @@ module sys_regs #(
                               ({31'd0, CLK_EXACT != 0} << F_STATUS_CLK_EXACT) |
                               ({31'd0, pll_lock} << F_STATUS_PLL_LOCK);
     // AUDIO_STATUS likewise
-    wire [31:0] audio_status_bits = ({31'd0, filter_ready} << F_AUDIO_STATUS_FILTER_READY) |
+    wire [31:0] audio_status_bits = ({29'd0, silence} << F_AUDIO_STATUS_SILENCE) |
+                                    ({31'd0, filter_ready} << F_AUDIO_STATUS_FILTER_READY) |
                                     ({30'd0, out_ratio} << F_AUDIO_STATUS_OUT_RATIO) |
                                     ({29'd0, out_rate}  << F_AUDIO_STATUS_OUT_RATE) |
                                     ({30'd0, in_slot}   << F_AUDIO_STATUS_SLOT_IN) |
