@@ -824,9 +824,46 @@ static int parse_level_arg(const char *cmd, int argc, char **argv, long *units)
     return EXIT_OK;
 }
 
-/* VOLUME: the master attenuation. Above CEILING is refused (read first; nothing written). */
+/* A step of the volume from where the device has it: STEP dB (0.004..144, default 1) up or
+ * down, held within -144 dB and the ceiling; the volume it lands on printed. */
+static int volume_step(struct session *s, bool up, const char *step_arg)
+{
+    long step = BAL_GAIN_UNIT_PER_DB;
+    if (step_arg && (!parse_gain_db(step_arg, 0, -GAIN_DB_MIN, &step) || step == 0))
+        return usage_error("volume %s: STEP '%s' is not in 0.004..%.0f (dB)", up ? "up" : "down",
+                           step_arg, -GAIN_DB_MIN);
+    uint32_t vol, ceiling;
+    int rc = read_reg(s, BAL_REG_VOLUME, &vol);
+    if (!rc)
+        rc = read_reg(s, BAL_REG_CEILING, &ceiling);
+    if (rc)
+        return rc;
+    long atten = (long)BAL_FIELD(VOLUME, ATTEN, vol) + (up ? -step : step);
+    long top = (long)BAL_FIELD(CEILING, ATTEN, ceiling);
+    atten = atten < top ? top : atten > BAL_GAIN_SILENT ? BAL_GAIN_SILENT : atten;
+    bool json = s->json;
+    s->json = false; /* the volume it lands on is printed below, not the register */
+    rc = write_reg(s, BAL_REG_VOLUME, (uint32_t)atten);
+    s->json = json;
+    if (rc)
+        return rc;
+    if (json)
+        printf("{\"volume_db\":%.4f}\n", -db_of_units(atten));
+    else
+        printf("volume %.2f dB%s\n", -db_of_units(atten),
+               atten == top && up ? " (the ceiling)" : atten == BAL_GAIN_SILENT ? " (silence)" : "");
+    return EXIT_OK;
+}
+
+/* VOLUME: the master attenuation. Above CEILING is refused (read first; nothing written). Or a
+ * step: up|down [STEP], +STEP (a minus sign cannot mark a step: 'volume -20' sets -20 dB, as
+ * status shows a volume). */
 static int cmd_volume(struct session *s, int argc, char **argv)
 {
+    if (argc >= 1 && argc <= 2 && (!strcmp(argv[0], "up") || !strcmp(argv[0], "down")))
+        return volume_step(s, argv[0][0] == 'u', argc == 2 ? argv[1] : NULL);
+    if (argc == 1 && argv[0][0] == '+')
+        return volume_step(s, true, argv[0] + 1);
     long g = 0;
     uint32_t ceiling;
     int rc = parse_level_arg("volume", argc, argv, &g);
@@ -1468,9 +1505,12 @@ static const struct command commands[] = {
      "input changes to a faster rate later, the device plays the highest ratio it allows.\n"
      "1x plays the input's samples as they are. The output is silent for a few ms after a\n"
      "change while the filter's history is cleared."},
-    {"volume", cmd_volume, "DB",
+    {"volume", cmd_volume, "DB | up|down [STEP] | +STEP",
      "Sets the master volume of all four lanes: DB -144..0 dB in 1/256 dB steps (-144: silence).\n"
-     "A volume above the ceiling is refused. Every change ramps, at most 0.047 dB a sample."},
+     "A volume above the ceiling is refused. Every change ramps, at most 0.047 dB a sample.\n"
+     "up/down STEP moves it from where it is by STEP dB (0.004..144, default 1), held within\n"
+     "-144 dB and the ceiling, and prints where it lands; +STEP is up STEP. (A step down is\n"
+     "'down STEP': 'volume -20' sets -20 dB.)"},
     {"mute", cmd_mute, "on|off|toggle",
      "Ramps all four lanes to silence (on) or back to the volume (off)."},
     {"trim", cmd_trim, "l+|l-|r+|r- DB",

@@ -535,6 +535,38 @@ static void test_audio_settings(void)
     CHECK(strstr(out, "0x00000000") != NULL);
 }
 
+/* Volume steps: up|down [STEP] and +STEP from where the device has it, held within -144 dB and
+ * the ceiling, the landing printed (text and JSON); bad steps refused before anything is sent. */
+static void test_volume_steps(void)
+{
+    const char *nodev = "sim:/nonexistent/balanced.sock";
+    static const char *const bad[][2] = {{"up", "0"}, {"down", "abc"}, {"up", "145"}, {"down", "-3"},
+                                         {"+", NULL}, {"+-3", NULL}, {"+nan", NULL}, {"sideways", NULL}};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_EQ(balctl(NULL, "-d", nodev, "volume", bad[i][0], bad[i][1], NULL), 2);
+        CHECK(strstr(err, "not in") != NULL);
+    }
+    CHECK_EQ(balctl("ceiling 0\nvolume -20\n", "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "volume", "up", "3", NULL), 0);
+    CHECK(strcmp(out, "volume -17.00 dB\n") == 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "VOLUME", NULL), 0);
+    CHECK(strstr(out, "0x00001100") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "volume", "down", NULL), 0);
+    CHECK(strcmp(out, "volume -18.00 dB\n") == 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "volume", "+0.5", NULL), 0);
+    CHECK(strcmp(out, "volume -17.50 dB\n") == 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "volume", "down", "10", NULL), 0);
+    CHECK(strcmp(out, "{\"volume_db\":-27.5000}\n") == 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "ceiling", "-10", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "volume", "up", "30", NULL), 0);
+    CHECK(strcmp(out, "volume -10.00 dB (the ceiling)\n") == 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "volume", "down", "144", NULL), 0);
+    CHECK(strcmp(out, "volume -144.00 dB (silence)\n") == 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "reg", "read", "VOLUME", NULL), 0);
+    CHECK(strstr(out, "0x00009000") != NULL);
+    CHECK_EQ(balctl("ceiling 0\nvolume 0\n", "-d", dev_arg, "-", NULL), 0);
+}
+
 /* The lanes' gains: arguments checked before anything is sent (the allowed range in the
  * message), a volume above the ceiling refused once the ceiling is read, each setting written
  * as the map says and shown by status (text and JSON), mute toggled; all as they were after. */
@@ -781,6 +813,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_version", test_version},
     {"test_audio_settings", test_audio_settings},
     {"test_gain_settings", test_gain_settings},
+    {"test_volume_steps", test_volume_steps},
     {"test_oversample_settings", test_oversample_settings},
     {"test_filter_design_and_show", test_filter_design_and_show},
     {"test_filter_load_list_select", test_filter_load_list_select},
