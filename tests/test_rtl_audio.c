@@ -1677,12 +1677,13 @@ static void gen_dc(struct bench *b, size_t k, int32_t *l, int32_t *r)
     *l = *r = DC_IN;
 }
 
-/* A lane's magnitude in frame j, 32-bit units (its sign checked: plus lanes carry DC_IN's) */
-static int64_t lane_mag(const struct bench *b, size_t j, int lane, unsigned *sign_errors)
+/* A lane's magnitude in frame j, 32-bit units (its sign checked beyond `quiet`: plus lanes carry
+ * the input's positive DC) */
+static int64_t lane_mag(const struct bench *b, size_t j, int lane, int64_t quiet, unsigned *sign_errors)
 {
     int32_t y = (int32_t)b->word[j][lane];
     bool minus = lane == AM_LN || lane == AM_RN;
-    if (minus ? y > 0 : y < 0)
+    if (minus ? y > quiet : y < -quiet)
         (*sign_errors)++;
     return y < 0 ? -(int64_t)y : y;
 }
@@ -1695,17 +1696,18 @@ struct step_scan {
     unsigned sign_errors;
 };
 
-/* Every lane's step from frame to frame over frames from..to-1: at most STEP_LIMIT_DB, or two
- * LSB of a 24-bit word near silence (where one step of the Q1.23 gain is a 24-bit LSB, and the
- * first step out of exact zero is one). */
-static struct step_scan scan_steps(const struct bench *b, size_t from, size_t to)
+/* Every lane's step from frame to frame over frames from..to-1: at most STEP_LIMIT_DB, or tol24
+ * LSB of a 24-bit word near silence (undithered: 2, where one step of the Q1.23 gain is a 24-bit
+ * LSB and the first step out of exact zero is one; dithered: 4, the dither's +-1 LSB on each). */
+static struct step_scan scan_steps(const struct bench *b, size_t from, size_t to, int tol24)
 {
     struct step_scan s = {0, 0, 0, 0, 0};
     const double r = pow(10.0, STEP_LIMIT_DB / 20.0);
-    const int64_t tol = 2 * 256 + 1, big = 1 << 21, low = 1 << 16;
+    const int64_t tol = tol24 * 256 + 1, big = 1 << 21, low = 1 << 16;
     for (size_t j = from + 1; j < to; j++)
         for (int lane = 0; lane < AM_LANES; lane++) {
-            int64_t a = lane_mag(b, j - 1, lane, &s.sign_errors), c = lane_mag(b, j, lane, &s.sign_errors);
+            int64_t a = lane_mag(b, j - 1, lane, tol, &s.sign_errors),
+                    c = lane_mag(b, j, lane, tol, &s.sign_errors);
             if ((double)c > (double)a * r + tol || (double)a > (double)c * r + tol)
                 s.over++;
             if (a >= big && c >= big)
@@ -1793,7 +1795,7 @@ static void test_gain_steps_ceiling_tracking(void)
     /* the input appears: lock, then the ramp up from silence */
     run_frames(b, RAMP_FRAMES + 300);
     size_t first, end = settled_at(b, 0, &first);
-    struct step_scan s = scan_steps(b, 0, b->got), all = s;
+    struct step_scan s = scan_steps(b, 0, b->got, 2), all = s;
     static const unsigned unity[AM_LANES] = {0, 0, 0, 0};
     printf("MEASURE gain from the input's start: %zu frames of ramp from silence, largest step %.4f dB "
            "(%.4f dB from -90 to -60 dBFS, %.1f 24-bit LSB below)\n", end - first, s.worst_db, s.worst_low_db,
@@ -1804,7 +1806,7 @@ static void test_gain_steps_ceiling_tracking(void)
         CHECK_EQ(simhost_write(b->h, ev[e].reg, ev[e].value), BAL_ST_OK);
         run_frames(b, (ev[e].ramps > 1 ? 2 : 1) * RAMP_FRAMES + 40);
         end = settled_at(b, from, &first);
-        s = scan_steps(b, from ? from - 1 : 0, b->got);
+        s = scan_steps(b, from ? from - 1 : 0, b->got, 2);
         bool at = lanes_at(b, end, b->got, ev[e].atten);
         size_t frames = first ? end - first : 0;
         printf("MEASURE gain %s: %zu frames (%.1f ms at 48 kHz 1x), largest step %.4f dB (%.4f dB from "
@@ -1831,7 +1833,7 @@ static void test_gain_steps_ceiling_tracking(void)
         forget_frames(b);
         CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, v), BAL_ST_OK);
         run_frames(b, 20 * 256 / BAL_GAIN_STEP + 60);
-        s = scan_steps(b, 0, b->got);
+        s = scan_steps(b, 0, b->got, 2);
         all.worst_db = fmax(all.worst_db, s.worst_db);
         all.over += s.over;
         all.sign_errors += s.sign_errors;
@@ -1839,7 +1841,7 @@ static void test_gain_steps_ceiling_tracking(void)
         int64_t m[AM_LANES];
         unsigned dummy = 0;
         for (int lane = 0; lane < AM_LANES; lane++)
-            m[lane] = lane_mag(b, j, lane, &dummy);
+            m[lane] = lane_mag(b, j, lane, 0, &dummy);
         for (int lane = 1; lane < AM_LANES; lane++)
             if (m[0] && m[lane])
                 worst_track = fmax(worst_track, fabs(20.0 * log10((double)m[lane] / (double)m[0])));
@@ -1859,6 +1861,66 @@ static void test_gain_steps_ceiling_tracking(void)
     CHECK_EQ(all.over, 0);
     CHECK_EQ(all.sign_errors, 0);
     bench_free(b);
+}
+
+/* Power-up from a random state (Verilator's random reset, four seeds) with a DC at -0.1 dBFS on
+ * the input from the first cycle, at the reset settings (8x, 24-bit words, dither on): exact
+ * zeros until the gains start their ramp, its first sample below -100 dBFS, no step above
+ * 0.05 dB (or four 24-bit LSB near silence, the dither's included), at 0 dB within 20 ms,
+ * L- = -L+ in every frame and the dither alive (the words' lowest bit moves). */
+static void gen_dc_full(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    (void)b;
+    (void)k;
+    *l = *r = (int32_t)(AM_MAX * 0.9886); /* -0.1 dBFS */
+}
+
+static void test_start_up_random_state(void)
+{
+    uint32_t ram_word[4]; /* a word of the scratch RAM no reset touches: the state did differ */
+    for (uint32_t seed = 1; seed <= 4; seed++) {
+        struct bench *b = &bench;
+        memset(b, 0, sizeof *b);
+        struct bm_options opt = {seed, 2};
+        b->h = simhost_new(&opt, 0);
+        b->h->audio = audio_pins;
+        b->h->audio_ctx = b;
+        b->rng = seed;
+        b->cur_tag = NO_TAG;
+        b->ratio = 8;
+        i2s_decoder_init(&b->dec, 2);
+        b->gen = gen_dc_full;
+        source_start(b, 48000, 32);
+        run_cycles(b, (uint64_t)(SYS_HZ / 50));
+        size_t first = 0;
+        while (first < b->got && !b->word[first][AM_LP])
+            first++;
+        REQUIRE(first < b->got);
+        double first_dbfs = 20.0 * log10(fabs((double)(int32_t)b->word[first][AM_LP]) / 2147483648.0);
+        struct step_scan st = scan_steps(b, first, b->got, 4);
+        unsigned mirror = 0, lsb_moves = 0;
+        for (size_t j = 0; j < b->got; j++) {
+            mirror += b->word[j][AM_LN] != (uint32_t)-b->word[j][AM_LP] ||
+                      b->word[j][AM_RN] != (uint32_t)-b->word[j][AM_RP];
+            lsb_moves += j > 0 && ((b->word[j][AM_LP] ^ b->word[j - 1][AM_LP]) & 0x100);
+        }
+        int32_t last = (int32_t)b->word[b->got - 1][AM_LP];
+        double last_db = 20.0 * log10((double)last / (2147483648.0 * 0.9886));
+        printf("MEASURE start-up from random state (seed %u): %zu frames of zeros, the first sample %.1f dBFS, "
+               "largest step %.4f dB (%.4f from -90 to -60 dBFS, %.1f 24-bit LSB below), at %.4f dB after "
+               "20 ms\n", seed, first, first_dbfs, st.worst_db, st.worst_low_db, st.worst_abs / 256.0, last_db);
+        CHECK(first > 1000); /* the PLL, the reset, the coefficients' copy, the flush */
+        CHECK(first_dbfs < -100.0);
+        CHECK_EQ(st.over, 0);
+        CHECK_EQ(st.sign_errors, 0);
+        CHECK(fabs(last_db) < 0.001);
+        CHECK_EQ(mirror, 0);
+        CHECK(lsb_moves > b->got / 8);
+        CHECK_EQ(b->min_code_seen, 0);
+        ram_word[seed - 1] = reg_read(b, BAL_BLK_SCRATCH_RAM_BASE + 5);
+        bench_free(b);
+    }
+    CHECK(ram_word[0] != ram_word[1] || ram_word[1] != ram_word[2] || ram_word[2] != ram_word[3]);
 }
 
 int main(void)
@@ -1885,6 +1947,7 @@ int main(void)
     RUN(test_lane_gains_bit_exact);
     RUN(test_output_thdn_and_dynamic_range);
     RUN(test_gain_steps_ceiling_tracking);
+    RUN(test_start_up_random_state);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }
