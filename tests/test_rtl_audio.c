@@ -648,55 +648,65 @@ static void test_tone_bit_exact_and_pure(void)
     bench_free(b);
 }
 
+/* A write, the silence reason right after it, a wait, the reason then */
+struct silence_step {
+    uint16_t reg;
+    uint32_t value;
+    unsigned at_once;  /* the reason read right after the write */
+    unsigned ramps;    /* then ramps (at 192 kHz) to wait, */
+    unsigned frames;   /* and input frames, */
+    unsigned after;    /* and the reason then */
+};
+
+static void silence_steps(struct bench *b, const struct silence_step *st, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        CHECK_EQ(simhost_write(b->h, st[i].reg, st[i].value), BAL_ST_OK);
+        CHECK_EQ(silence_reason(b), st[i].at_once);
+        for (unsigned r = 0; r < st[i].ramps; r++)
+            wait_ramp(b, 192000);
+        run_frames(b, st[i].frames);
+        CHECK_EQ(silence_reason(b), st[i].after);
+    }
+}
+
 /* AUDIO_STATUS.SILENCE through the reasons, each as it happens: no input after power-up, the
  * engine starting after a restart, playing, muted (fading and faded), every gain at silence
  * by the volume, a topology change fading, the source at SILENCE (changing, then it), the
  * input gone, a ratio change's flush; playing again after each. */
 static void test_silence_reasons(void)
 {
+    enum { PLAYING = BAL_AUDIO_STATUS_SILENCE_PLAYING, STARTING = BAL_AUDIO_STATUS_SILENCE_STARTING,
+           NO_SOURCE = BAL_AUDIO_STATUS_SILENCE_NO_SOURCE, NO_INPUT = BAL_AUDIO_STATUS_SILENCE_NO_INPUT,
+           CHANGING = BAL_AUDIO_STATUS_SILENCE_CHANGING, MUTED = BAL_AUDIO_STATUS_SILENCE_MUTED,
+           VOLUME = BAL_AUDIO_STATUS_SILENCE_VOLUME };
+    static const struct silence_step at_192k[] = {
+        {BAL_REG_CTRL, BAL_CTRL_MUTE_MASK, MUTED, 1, 0, MUTED},
+        {BAL_REG_CTRL, 0, PLAYING, 0, 0, PLAYING},
+        {BAL_REG_VOLUME, BAL_GAIN_SILENT, PLAYING, 1, 0, VOLUME}, /* on its way down, then there */
+        {BAL_REG_VOLUME, 0, PLAYING, 1, 0, PLAYING},
+        {BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_SE, CHANGING, 2, 0, PLAYING},
+        {BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_SILENCE, CHANGING, 1, 0, NO_SOURCE},
+        {BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_I2S, PLAYING, 0, 200, PLAYING},
+    };
+    static const struct silence_step at_48k[] = {
+        {BAL_REG_OVERSAMPLE, BAL_OVERSAMPLE_RATIO_X8, STARTING, 0, 200, PLAYING}, /* the flush */
+    };
     struct bench *b = bench_new();
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_INPUT);
+    CHECK_EQ(silence_reason(b), NO_INPUT);
     CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_SOFT_RESET_MASK), BAL_ST_OK);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_STARTING);
+    CHECK_EQ(silence_reason(b), STARTING);
     run_cycles(b, (uint64_t)(SYS_HZ / 100)); /* the coefficients' copy and the flush */
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_INPUT);
+    CHECK_EQ(silence_reason(b), NO_INPUT);
     source_play(b, 192000, 32);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_MUTE_MASK), BAL_ST_OK);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_MUTED);
-    wait_ramp(b, 192000);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_MUTED);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, 0), BAL_ST_OK);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, BAL_GAIN_SILENT), BAL_ST_OK);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING); /* on its way down */
-    wait_ramp(b, 192000);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_VOLUME);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, 0), BAL_ST_OK);
-    run_frames(b, 4);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
-    wait_ramp(b, 192000);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_SE), BAL_ST_OK);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_CHANGING);
-    wait_ramp(b, 192000);
-    wait_ramp(b, 192000);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_SILENCE), BAL_ST_OK);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_CHANGING);
-    wait_ramp(b, 192000);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_SOURCE);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_AUDIO_SOURCE, BAL_AUDIO_SOURCE_SOURCE_I2S), BAL_ST_OK);
-    run_frames(b, 200); /* the flush for the input's rate */
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    CHECK_EQ(silence_reason(b), PLAYING);
+    silence_steps(b, at_192k, sizeof at_192k / sizeof at_192k[0]);
     b->src_on = false;
     run_cycles(b, (uint64_t)(SYS_HZ / 1000));
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_NO_INPUT);
+    CHECK_EQ(silence_reason(b), NO_INPUT);
     source_play(b, 48000, 32);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
-    CHECK_EQ(simhost_write(b->h, BAL_REG_OVERSAMPLE, BAL_OVERSAMPLE_RATIO_X8), BAL_ST_OK);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_STARTING);
-    run_frames(b, 200);
-    CHECK_EQ(silence_reason(b), BAL_AUDIO_STATUS_SILENCE_PLAYING);
+    CHECK_EQ(silence_reason(b), PLAYING);
+    silence_steps(b, at_48k, sizeof at_48k / sizeof at_48k[0]);
     bench_free(b);
 }
 
