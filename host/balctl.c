@@ -684,12 +684,19 @@ static int read_reg(struct session *s, uint16_t reg, uint32_t *v)
     return rc;
 }
 
-/* Writes one register (its value printed with --json). */
-static int write_reg(struct session *s, uint16_t reg, uint32_t v)
+/* Writes one register, saying nothing. */
+static int write_word(struct session *s, uint16_t reg, uint32_t v)
 {
     int rc = need_link(s);
     if (!rc && (rc = bal_write(&s->link, reg, 1, &v)))
         rc = link_error(s, rc);
+    return rc;
+}
+
+/* Writes one register (its value printed with --json). */
+static int write_reg(struct session *s, uint16_t reg, uint32_t v)
+{
+    int rc = write_word(s, reg, v);
     if (!rc && s->json)
         printf("{\"register\":\"%s\",\"value\":%u}\n", bal_reg_at(reg)->name, v);
     return rc;
@@ -841,13 +848,9 @@ static int volume_step(struct session *s, bool up, const char *step_arg)
     long atten = (long)BAL_FIELD(VOLUME, ATTEN, vol) + (up ? -step : step);
     long top = (long)BAL_FIELD(CEILING, ATTEN, ceiling);
     atten = atten < top ? top : atten > BAL_GAIN_SILENT ? BAL_GAIN_SILENT : atten;
-    bool json = s->json;
-    s->json = false; /* the volume it lands on is printed below, not the register */
-    rc = write_reg(s, BAL_REG_VOLUME, (uint32_t)atten);
-    s->json = json;
-    if (rc)
+    if ((rc = write_word(s, BAL_REG_VOLUME, (uint32_t)atten)))
         return rc;
-    if (json)
+    if (s->json)
         printf("{\"volume_db\":%.4f}\n", -db_of_units(atten));
     else
         printf("volume %.2f dB%s\n", -db_of_units(atten),
