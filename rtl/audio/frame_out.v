@@ -1,8 +1,11 @@
 // Between the interpolation engine and the lanes (lane_out): the output blocks,
-// double-buffered, handed on a frame at a time.
+// triple-buffered, handed on a frame at a time.
 //
 // The engine writes each input frame's block (2^ratio_log2 output frames, L and R) into one
-// half of a 32-word block RAM and raises block_done; that half becomes the newest. The
+// of three blocks of a block RAM and raises block_done; that block becomes the newest, and the
+// engine goes on in the third, neither the newest nor the one being played: where the input
+// runs fast and two blocks come within one played, the middle one is skipped whole, and no
+// block is written while it is read (so the RAM needs no read-during-write logic). The
 // transmitter takes a slot's two words at a time. After it takes the right slot's, the next
 // frame's L and R are fetched (the next of the block being played, or after the block's last
 // frame the first of the newest block: block_start, the next input frame is due, for the
@@ -33,44 +36,51 @@ module frame_out (
     output reg         words_ready
 );
 
-    // ---- the blocks
-    reg [23:0] buffer [0:31];
-    reg        write_half, newest_half;
+    // ---- the blocks, at {block, frame, channel} (block 3 unused). fill, newest and play
+    // (below) are three different blocks, play and newest the same one between a block's end
+    // and the next block_done: the engine's next is the block that the played one will not be
+    (* no_rw_check *) reg [23:0] buffer [0:63];
+    reg  [1:0] fill, newest, play;
+    wire       play_moves;   // play takes newest this cycle
+    wire [1:0] play_next = play_moves ? newest : play;
     always @(posedge clk) begin
         if (in_we)
-            buffer[{write_half, in_addr}] <= in_data;
+            buffer[{fill, in_addr}] <= in_data;
         if (rst) begin
-            write_half  <= 1'b0;
-            newest_half <= 1'b1;
+            fill   <= 2'd0;
+            newest <= 2'd1;
         end else if (block_done) begin
-            write_half  <= !write_half;
-            newest_half <= write_half;
+            fill   <= 2'd3 - fill - play_next;  // the third: fill differs from both
+            newest <= fill;
         end
     end
+`ifndef SYNTHESIS
+    always @(posedge clk)
+        if (!rst && in_we && fill == play)
+            $error("frame_out: the engine writes the block being played");
+`endif
 
     // ---- the frame to come: its index in the block, fetched after a right slot's take (or an
     // align): 1 reads L, 2 reads R; the RAM's word arrives a cycle later
     reg  [2:0]  frame;
     reg  [2:0]  last;        // 2^ratio_log2 - 1
-    reg         play_half;
     reg  [1:0]  fetch;
     reg  [23:0] word;
     reg         wrap;        // the frame to come is the block's last: registered, frame moves
                              // only at takes, half a frame apart
+    assign play_moves = rst || align || (take_right && wrap);
     always @(posedge clk) begin
         last        <= (3'd1 << ratio_log2) - 3'd1;
         wrap        <= frame >= last;
         block_start <= 1'b0;
-        word        <= buffer[{play_half, frame, fetch == 2'd2}];
+        word        <= buffer[{play, frame, fetch == 2'd2}];
+        play        <= play_next;
         if (rst || align) begin
             frame     <= 3'd0;
-            play_half <= newest_half;
             fetch     <= 2'd1;
         end else if (take_right) begin
             frame       <= wrap ? 3'd0 : frame + 3'd1;
             block_start <= wrap;
-            if (wrap)
-                play_half <= newest_half;
             fetch       <= 2'd1;
         end else if (fetch != 2'd0) begin
             fetch <= fetch + 2'd1;

@@ -129,8 +129,11 @@ module i2s_tx #(
     end
 
     // the words' bits: read at the bit the next falling edge sends (the slot's next bit, or
-    // the next slot's first), from q as it stands a cycle before that edge at the latest
-    reg  [1:0] bits [0:63];
+    // the next slot's first), from q as it stands a cycle before that edge at the latest. The
+    // lanes write one slot's words while the other slot is sent, and are done before its last
+    // bit: the word read is never the one being written (no read-during-write logic; checked
+    // in simulation)
+    (* no_rw_check *) reg  [1:0] bits [0:63];
     reg  [1:0] bit_q;  // {B, A}
     wire       wrap = q == last_bit;
     wire [5:0] next_addr = {right ^ wrap, wrap ? 5'd0 : q[4:0] + 5'd1};
@@ -139,6 +142,11 @@ module i2s_tx #(
             bits[bits_addr] <= bits_data;
         bit_q <= bits[next_addr];
     end
+`ifndef SYNTHESIS
+    always @(posedge clk)
+        if (bits_we && bits_addr == next_addr)
+            $error("i2s_tx: the lanes write the bit being read");
+`endif
     // the line states; the pins get them a cycle later from registers of their own, placed by
     // the pads (the decisions here read the inner copies)
     reg        bclk_i, lrclk_i, dout_a_i, dout_b_i;

@@ -179,8 +179,11 @@ module interp (
         first <= state == S_SETUP;
     end
 
-    // ---- the history RAM: the inputs at the frame's start, the results of stages 1 and 2
-    reg  [23:0] hist [0:511];
+    // ---- the history RAM: the inputs at the frame's start, the results of stages 1 and 2.
+    // A tap never reads the word being written (inputs go in outside S_TAPS; a stage's results
+    // go to the next stage's ring, which is read only once they are all in: S_DRAIN), so the
+    // RAM needs no read-during-write logic; simulation checks it
+    (* no_rw_check *) reg  [23:0] hist [0:511];
     reg  [23:0] hist_q;
     reg         tap_q, first_q, last_q;
     wire [8:0]  raddr = stage == 2'd0 ? {1'b0, pass_ch, hp}
@@ -196,6 +199,11 @@ module interp (
         if (hw)
             hist[hw_addr] <= hw_data;
     end
+`ifndef SYNTHESIS
+    always @(posedge clk)
+        if (hw && tap && hw_addr == raddr)
+            $error("interp: a tap reads the history word being written");
+`endif
 
     wire [31:0] coef;
     coef_store u_coef (

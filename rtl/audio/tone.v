@@ -105,8 +105,10 @@ module tone (
     // zeros, a bit a step.
     // The phase does not turn: its bit k is at address k + 1, where ld is as fold step k
     // reads and writes it (phase + inc, a bit a step); every other step writes its bit back.
-    (* ram_style = "block" *) reg [3:0] ring_own [0:31];  // {phase, z, y, x}
-    (* ram_style = "block" *) reg [1:0] ring_op  [0:31];   // {y, x}
+    // Neither ring is read where it is written (ring_own two steps ahead of ld, ring_op the
+    // tap, 2 to ITERS + 2, ahead): no read-during-write logic
+    (* ram_style = "block", no_rw_check *) reg [3:0] ring_own [0:31];  // {phase, z, y, x}
+    (* ram_style = "block", no_rw_check *) reg [1:0] ring_op  [0:31];   // {y, x}
     reg  [3:0] own_ram;              // the RAMs' registered reads
     reg  [1:0] op_ram;
     reg  [4:0] ra_own, ra_op;        // their addresses
