@@ -139,12 +139,15 @@ module lane_out (
     // (from 33 - N), of the word (47 - N .. 46), its top, the one above
     wire       win = sq[S_WIN], top = sq[S_TOP], last = sq[S_LAST];
     reg        g_l, g_r;
+    reg        gx_l, gx_r;  // g's bit and x's bit 0 (the product's new bit 0), registered too
     reg  [5:0] i_nxt;  // t - (FIRST_BIT - 1): g's bit for the next cycle
     always @(posedge clk)
         i_nxt <= start_plus || start_minus ? 6'd0 - (FIRST_BIT - 6'd1) : i_nxt + 6'd1;
     always @(posedge clk) begin
-        g_l <= sq[S_GV] && g_data_l[i_nxt[3:0]];
-        g_r <= sq[S_GV] && g_data_r[i_nxt[3:0]];
+        g_l  <= sq[S_GV] && g_data_l[i_nxt[3:0]];
+        g_r  <= sq[S_GV] && g_data_r[i_nxt[3:0]];
+        gx_l <= sq[S_GV] && g_data_l[i_nxt[3:0]] && x_l[0];
+        gx_r <= sq[S_GV] && g_data_r[i_nxt[3:0]] && x_r[0];
     end
 
     // ---- the dither: each channel's LFSR (Fibonacci, shifting right) moves a place a cycle from
@@ -178,6 +181,7 @@ module lane_out (
         .t3      (t3),
         .x       (x_l),
         .g_i     (g_l),
+        .gx0     (gx_l),
         .s0      (lfsr_l[0]),
         .s14     (lfsr_l[14]),
         .dither  (flags_l[0]),
@@ -201,6 +205,7 @@ module lane_out (
         .t3      (t3),
         .x       (x_r),
         .g_i     (g_r),
+        .gx0     (gx_r),
         .s0      (lfsr_r[0]),
         .s14     (lfsr_r[14]),
         .dither  (flags_r[0]),

@@ -8,6 +8,8 @@ module lane_serial (
     input  wire        t3,        // the cycle before the first bit: start over
     input  wire [23:0] x,
     input  wire        g_i,       // g's bit i (0 from bit 24 on)
+    input  wire        gx0,       // g_i and x's bit 0, from a flip-flop: the sum's bit 0 is then
+                                  // one LUT from flip-flops, where y's consumers fan out
     // the channel's LFSR as it moves: at rd's bit j (j < 14) s0 is r1's bit j and s14 r2's
     // (r1 = bits 13..0, r2 = bits 27..14 of the frame's state)
     input  wire        s0,
@@ -41,7 +43,11 @@ module lane_serial (
     reg         rd_carry, r;  // r: rd's bit in this cycle
     // y's bit: the product's plus rd's plus the carry
     reg         carry;
-    wire        y = sum[0] ^ r ^ carry;
+    wire        prod0 = p[0] ^ gx0;  // sum[0]
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire        unused_sum0 = sum[0];  // prod0 makes it from flip-flops
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire        y = prod0 ^ r ^ carry;
     // the word's bits, negated after the first one where neg
     reg         seen, low_zero, y_top, x_zero;
     reg         zap;  // the lane's last cycle, and the word is to be zero
@@ -60,7 +66,7 @@ module lane_serial (
             x_zero   <= x == 24'd0;
         end else begin
             p     <= {sum[24], sum[24:1]};
-            carry <= (sum[0] & r) | (carry & (sum[0] ^ r));
+            carry <= (prod0 & r) | (carry & (prod0 ^ r));
             r <= rd_nxt && (a_j ^ nb_j ^ rd_carry);
             if (rd_nxt)
                 rd_carry <= (a_j & nb_j) | (rd_carry & (a_j ^ nb_j));

@@ -83,6 +83,7 @@ module link_exec #(
 
     // last WRITE judged, for retries
     reg        last_valid;
+    reg        same_seq, same_crc;  // the request's seq and CRC are the last write's
     reg [7:0]  last_seq;
     reg [15:0] last_crc;
     reg [2:0]  last_status;
@@ -147,6 +148,8 @@ module link_exec #(
     // request arithmetic and checks, two registered stages ahead of the verdict
     always @(posedge clk) begin
         if (state == S_JUDGE1) begin
+            same_seq  <= f_seq == last_seq;  // the retry check's compares, a stage ahead
+            same_crc  <= f_crc == last_crc;
             is_write  <= f_op == BAL_OP_WRITE;
             is_read   <= f_op == BAL_OP_READ;
             op_bad    <= f_op != BAL_OP_NOP && f_op != BAL_OP_READ && f_op != BAL_OP_WRITE;
@@ -162,7 +165,7 @@ module link_exec #(
         if (state == S_JUDGE2) begin
             len_ok    <= is_write ? ({2'b00, f_len} == write_len) : (f_len == 8);
             range_ok  <= !end_addr[16] || end_addr[15:0] == 16'd0;  // end_addr <= 0x10000
-            duplicate <= is_write && last_valid && f_seq == last_seq && f_crc == last_crc;
+            duplicate <= is_write && last_valid && same_seq && same_crc;
         end
         if (state == S_FETCH || state == S_READ)
             at_last <= index == last;

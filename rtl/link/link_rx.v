@@ -72,10 +72,13 @@ module link_rx #(
     reg [5:0]         hdr_sel;    // one-hot header byte; zero past the header
     reg [1:0]         pay_phase;  // byte within its payload word
     reg [WORD_AW:0]   pay_word;   // payload word being assembled
+    reg [WORD_AW:0]   pay_next;   // pay_word + 1, made a cycle ahead: its carry ends in a
+                                  // flip-flop, not in the counter's load choice
     reg               word_done;  // the next data byte ends a payload word (current by then)
     reg               in_payload; // the next data byte is payload (current by then)
     always @(posedge clk) begin
         word_done  <= (hdr_sel == 6'd0) && (pay_phase == 2'd3);
+        pay_next   <= pay_word + 1'b1;
         in_payload <= hdr_sel == 6'd0;
     end
     wire              in_frame  = !len_zero || esc || discard;
@@ -119,12 +122,22 @@ module link_rx #(
         act_byte <= !esc ? in_byte : is_esc_end ? BAL_SLIP_END : BAL_SLIP_ESC;
     end
 
-    wire [15:0] crc_next;
+    // the CRC over a byte in two registered steps: the high byte's part (crc's high byte xor the
+    // byte, run through the polynomial) into crc_tab as the byte is acted on, then crc = crc_tab
+    // xor the low byte moved up, the cycle after (bytes are three cycles apart or more, and the
+    // frame's END comes later still)
+    wire [15:0] crc_part;
     crc16_byte crc_unit (
-        .crc_in  (crc),
+        .crc_in  ({crc[15:8], 8'h00}),
         .data    (act_byte),
-        .crc_out (crc_next)
+        .crc_out (crc_part)
     );
+    reg  [15:0] crc_tab;
+    reg         crc_go;
+    always @(posedge clk) begin
+        crc_tab <= crc_part;
+        crc_go  <= act_data;
+    end
 
     always @(posedge clk) begin
         if (act_data && word_done)
@@ -179,20 +192,21 @@ module link_rx #(
                 end
                 restart();
             end
+            if (crc_go)
+                crc <= crc_tab ^ {crc[7:0], 8'h00};
             if (act_esc)
                 esc <= 1'b1;
             if (act_bad)
                 discard <= 1'b1;
             if (act_data) begin
                 esc     <= 1'b0;
-                crc     <= crc_next;
                 len     <= len + 1'b1;
                 word_hi <= {word_hi[15:0], act_byte};
                 hdr_sel <= {hdr_sel[4:0], 1'b0};
                 if (in_payload)
                     pay_phase <= pay_phase + 2'd1;
                 if (word_done)
-                    pay_word <= pay_word + 1'b1;
+                    pay_word <= pay_next;
                 if (hdr_sel[0]) f_seq         <= act_byte;
                 if (hdr_sel[1]) f_op          <= act_byte;
                 if (hdr_sel[2]) f_addr[15:8]  <= act_byte;

@@ -42,11 +42,13 @@ module link_tx (
         .crc_out (crc_next)
     );
 
-    wire slot = !out_valid || out_ready;  // the output can take a byte this cycle
+    // the output can take a byte: it is empty (a byte taken frees it for the cycle after; the
+    // UART's ready, which comes from afar, reaches nothing here but out_valid)
+    wire slot = !out_valid;
 
     // the next byte out and whether there is one, chosen into registers a cycle ahead (not in
     // the cycle after a byte went, when what they come from has just moved): the output's
-    // enable is only the slot, which comes from afar, and one flip-flop
+    // enable is only the slot and one flip-flop
     reg  [7:0] next_out;
     reg        next_send;
     wire       send = slot && next_send;
@@ -64,8 +66,8 @@ module link_tx (
     always @(posedge clk)
         take <= state == S_BODY && !held && !held_last && in_valid && !in_ack && !take && !rst;
     // the CRC goes out through the same hold and escape path as the body: its byte is loaded
-    // every cycle the hold is free (the same byte; the output's slot, which comes from afar,
-    // decides only when it counts as held)
+    // every cycle the hold is free (the same byte; the output's slot decides only when it
+    // counts as held)
     wire       crc_turn  = (state == S_CRC_H || state == S_CRC_L) && !esc_pending && !held;
     wire       load      = take || crc_turn;
     wire [7:0] load_byte = take ? in_data : state == S_CRC_H ? crc[15:8] : crc[7:0];
@@ -81,6 +83,12 @@ module link_tx (
         else if (state == S_START)
             crc <= 16'hFFFF;
     end
+
+    // the escape's second byte, from the held byte until the escape is pending (then kept): its
+    // enable is one flip-flop, not the output's slot
+    always @(posedge clk)
+        if (!esc_pending)
+            esc_byte <= held_end ? BAL_SLIP_ESC_END : BAL_SLIP_ESC_ESC;
 
     always @(posedge clk) begin
         if (out_valid && out_ready)
@@ -109,7 +117,6 @@ module link_tx (
                 // send the held byte, escaped when it is a control byte
                 if (next_send) begin
                     esc_pending <= held_end || held_esc;
-                    esc_byte    <= held_end ? BAL_SLIP_ESC_END : BAL_SLIP_ESC_ESC;
                     held        <= 1'b0;
                 end
             end else begin

@@ -29,11 +29,13 @@ module stream_fifo #(
     reg          ready_q;
 
     // empty, registered from the pointers alone, so it lags a pop by a cycle: a pop waits a
-    // cycle after the last one (pop_q), and pop is one LUT of four flip-flops. One word every
-    // second cycle: the UART brings one every ~160.
-    reg  empty, pop_q;
+    // cycle after the last one (pop_q), and pop is one LUT of three flip-flops beside the RAM:
+    // held, out_valid's copy, so that neither out_valid (at the consumer) nor out_ready (from
+    // it) is in pop's loop; a word is popped the cycle after the last was taken. One word every
+    // second or third cycle: the UART brings one every ~160.
+    reg  empty, pop_q, held;
     wire push = in_valid && ready_q;
-    wire pop  = (!out_valid || out_ready) && !empty && !pop_q;
+    wire pop  = !held && !empty && !pop_q;
 
     assign in_ready = ready_q;
 
@@ -53,6 +55,7 @@ module stream_fifo #(
             used      <= {AW{1'b0}};
             ready_q   <= 1'b0;
             out_valid <= 1'b0;
+            held      <= 1'b0;
             empty     <= 1'b1;
             pop_q     <= 1'b0;
         end else begin
@@ -68,8 +71,10 @@ module stream_fifo #(
                 rd_ptr    <= rd_next;
                 rd_next   <= rd_next + 1'b1;
                 out_valid <= 1'b1;
+                held      <= 1'b1;
             end else if (out_ready) begin
                 out_valid <= 1'b0;
+                held      <= 1'b0;
             end
         end
     end

@@ -7,7 +7,9 @@
 // routing, polarity, topology, slot width, the tone's step and level, the oversampling) is also
 // kept in flip-flops, written with the RAM; STATUS and AUDIO_STATUS are live bits over their RAM
 // words (which stay zero). One target for both pages: one judge, one RAM, one answer.
-// Address, value and storage rules come from the generated rm_* functions of regmap.vh.
+// Address, value and storage rules come from the generated rm_* functions of regmap.vh; the
+// write and read-back masks through a second block RAM built from them (read while a request is
+// judged), so no check decodes the address in logic.
 `default_nettype none
 `include "regmap_defs.vh"
 
@@ -101,6 +103,30 @@ module sys_regs #(
             mem[waddr] <= wd;
     end
 
+    // the map's write and read-back masks of the page, in a block RAM rather than logic: word
+    // {a, h} is wmask's (h = 0, 1) or rmask's (h = 2, 3) 16-bit half of register a's, low first.
+    // A bus request reads its four while it is judged (E_MASK); the checks then stand on a
+    // RAM's word, not on a decode of the address
+    reg [15:0] mask_rom [0:4 * WORDS - 1];
+    integer m;
+    initial for (m = 0; m < 4 * WORDS; m = m + 1)
+        mask_rom[m] = mask_half(m[7:2], m[1:0]);
+    function automatic [15:0] mask_half(input [5:0] a, input [1:0] h);
+        reg [31:0] mask;
+        begin
+            mask = h[1] ? rm_rmask({2'd0, a}) : rm_wmask({2'd0, a});
+            mask_half = h[0] ? mask[31:16] : mask[15:0];
+        end
+    endfunction
+    reg  [1:0]  mask_h;  // the half being read
+    reg  [15:0] mask_q;
+    always @(posedge clk)
+        mask_q <= mask_rom[{a_q, mask_h}];
+    // the bits of a half of wdata outside the fields, in groups of four (its wmask's half)
+    wire [15:0] w_half = mask_h == 2'd2 ? wdata[31:16] : wdata[15:0];
+    wire [15:0] w_stray = w_half & ~mask_q;
+    wire [3:0]  stray_half = {|w_stray[15:12], |w_stray[11:8], |w_stray[7:4], |w_stray[3:0]};
+
     // the value a register takes after reset: the map's, or what this build is
     function automatic [31:0] reset_value(input [5:0] a);
         reset_value = a == REG_BUILD[5:0]  ? BUILD_HASH :
@@ -117,7 +143,8 @@ module sys_regs #(
                      E_BUS   = 4'd6,  // a bus request: its RAM read or write, and the judgement
                      E_ACK   = 4'd7,  // the answer; CTRL acts
                      E_CLEAR = 4'd8,  // LINK_CLEAR: set up the counter sweep
-                     E_JUDGE = 4'd9;  // the answer from the registered checks; a write
+                     E_JUDGE = 4'd9,  // the answer from the registered checks; a write
+                     E_MASK  = 4'd10; // the masks' four halves, as they come: stray, wd
     reg            readable, writable, code_ok;
     reg  [7:0]     stray;     // of the bus request, registered first; stray: bits outside
                               // the fields, in groups of four (judged a cycle later)
@@ -247,6 +274,7 @@ module sys_regs #(
                         estate     <= E_INC_R;
                     end else if (bus_pending) begin
                         raddr       <= a_q;
+                        mask_h      <= 2'd0;
                         bus_pending <= 1'b0;
                         estate      <= E_BUS;
                     end
@@ -276,8 +304,6 @@ module sys_regs #(
                     readable   <= rm_readable({2'd0, a_q});
                     writable   <= rm_writable({2'd0, a_q});
                     code_ok    <= rm_code_ok({2'd0, a_q}, wdata);
-                    stray      <= stray_groups(wdata & ~rm_wmask({2'd0, a_q}));
-                    wd         <= wdata & rm_rmask({2'd0, a_q});
                     // strobes, mute and the settings act later, from registered judgements
                     ctrl_wr  <= op_q == BUS_WRITE && a_q == REG_CTRL[5:0];
                     clear_wr <= op_q == BUS_WRITE && a_q == REG_LINK_CLEAR[5:0] &&
@@ -290,7 +316,21 @@ module sys_regs #(
                     wr_level      <= op_q == BUS_WRITE && a_q == REG_TONE_LEVEL[5:0];
                     wr_oversample <= op_q == BUS_WRITE && a_q == REG_OVERSAMPLE[5:0];
                     wbits    <= {wdata[F_CTRL_SOFT_RESET], wdata[F_CTRL_MUTE]};
-                    estate   <= E_JUDGE;
+                    mask_h   <= 2'd1;  // half 0 is out of the RAM now
+                    estate   <= E_MASK;
+                end
+                E_MASK: begin
+                    // the half read the cycle before: wmask low, high, rmask low, high
+                    mask_h <= mask_h + 2'd1;
+                    case (mask_h)
+                        2'd1: stray[3:0] <= stray_half;
+                        2'd2: stray[7:4] <= stray_half;
+                        2'd3: wd[15:0]   <= wdata[15:0] & mask_q;
+                        default: begin
+                            wd[31:16] <= wdata[31:16] & mask_q;
+                            estate    <= E_JUDGE;
+                        end
+                    endcase
                 end
                 E_JUDGE: begin
                     case (op_q)
