@@ -41,8 +41,8 @@ module frame_out (
     // and the next block_done: the engine's next is the block that the played one will not be
     (* no_rw_check *) reg [23:0] buffer [0:63];
     reg  [1:0] fill, newest, play;
-    wire       play_moves;   // play takes newest this cycle
-    wire [1:0] play_next = play_moves ? newest : play;
+    wire       play_moves;   // play takes newest this cycle (after reset: block 1)
+    wire [1:0] play_next = rst ? 2'd1 : play_moves ? newest : play;
     always @(posedge clk) begin
         if (in_we)
             buffer[{fill, in_addr}] <= in_data;
@@ -55,9 +55,13 @@ module frame_out (
         end
     end
 `ifndef SYNTHESIS
-    always @(posedge clk)
-        if (!rst && in_we && fill == play)
+    // from the first reset on (before it, the state is random)
+    reg checking = 1'b0;
+    always @(posedge clk) begin
+        checking <= checking || rst;
+        if (checking && !rst && in_we && fill == play)
             $error("frame_out: the engine writes the block being played");
+    end
 `endif
 
     // ---- the frame to come: its index in the block, fetched after a right slot's take (or an
@@ -68,7 +72,7 @@ module frame_out (
     reg  [23:0] word;
     reg         wrap;        // the frame to come is the block's last: registered, frame moves
                              // only at takes, half a frame apart
-    assign play_moves = rst || align || (take_right && wrap);
+    assign play_moves = align || (take_right && wrap);
     always @(posedge clk) begin
         last        <= (3'd1 << ratio_log2) - 3'd1;
         wrap        <= frame >= last;

@@ -200,9 +200,13 @@ module interp (
             hist[hw_addr] <= hw_data;
     end
 `ifndef SYNTHESIS
-    always @(posedge clk)
-        if (hw && tap && hw_addr == raddr)
+    // from the first reset on (before it, the state is random)
+    reg checking = 1'b0;
+    always @(posedge clk) begin
+        checking <= checking || rst;
+        if (checking && !rst && hw && tap && hw_addr == raddr)
             $error("interp: a tap reads the history word being written");
+    end
 `endif
 
     wire [31:0] coef;
