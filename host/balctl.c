@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "filter_dev.h"
@@ -939,6 +941,156 @@ static int cmd_bits(struct session *s, int argc, char **argv)
     return set_coded(s, argc, argv, "bits", BAL_REG_OUT_FORMAT, "WORD", "16|24|32");
 }
 
+/* ---------------------------------------------------------------- the meters */
+
+#define METER_LANES 4
+static const char *const meter_lane_names[METER_LANES] = {"l+", "l-", "r+", "r-"}; /* the map's order */
+#define METER_BAR 40
+
+struct monitor_opts {
+    long interval_ms, count, range_db;
+};
+
+static volatile sig_atomic_t monitor_stop;
+
+static void monitor_on_signal(int sig)
+{
+    (void)sig;
+    monitor_stop = 1;
+}
+
+static const char *option_value(int argc, char **argv, int *i, const char *name);
+
+static int monitor_args(int argc, char **argv, struct monitor_opts *o)
+{
+    *o = (struct monitor_opts){50, 0, 60};
+    for (int i = 0; i < argc; i++) {
+        const char *name = argv[i], *v;
+        long *dst, lo, hi;
+        if (!strcmp(name, "--interval"))
+            dst = &o->interval_ms, lo = 10, hi = 10000;
+        else if (!strcmp(name, "--count"))
+            dst = &o->count, lo = 1, hi = 1000000;
+        else if (!strcmp(name, "--range"))
+            dst = &o->range_db, lo = 20, hi = 144;
+        else
+            return usage_error("monitor: unknown option '%s' (--interval MS, --count N, --range DB)", name);
+        if (!(v = option_value(argc, argv, &i, name)))
+            return EXIT_USAGE;
+        if (!bal_parse_long(v, lo, hi, dst))
+            return usage_error("monitor: %s '%s' is not in %ld..%ld", name, v, lo, hi);
+    }
+    return EXIT_OK;
+}
+
+/* PEAK_* then CLIPS_*: one read, which clears them on the device */
+static int meters_read(struct session *s, uint32_t peak[METER_LANES], uint32_t clips[METER_LANES])
+{
+    uint32_t w[2 * METER_LANES];
+    int rc = bal_read(&s->link, BAL_REG_PEAK_LP, 2 * METER_LANES, w);
+    if (rc)
+        return link_error(s, rc);
+    for (int i = 0; i < METER_LANES; i++) {
+        peak[i] = BAL_FIELD(PEAK_LP, ATTEN, w[i]);
+        clips[i] = BAL_FIELD(CLIPS_LP, COUNT, w[METER_LANES + i]);
+    }
+    return EXIT_OK;
+}
+
+static double monitor_seconds(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* One update as a JSON line: each lane's peak since the last (null: nothing above -144 dBFS)
+ * and its clipped frames */
+static void monitor_json(double t, const uint32_t peak[], const uint32_t clips[])
+{
+    printf("{\"t_s\":%.3f,\"lanes\":[", t);
+    for (int i = 0; i < METER_LANES; i++) {
+        printf("%s{\"lane\":\"%s\",\"peak_dbfs\":", i ? "," : "", meter_lane_names[i]);
+        if (peak[i] >= BAL_GAIN_SILENT)
+            printf("null");
+        else
+            printf("%.2f", -db_of_units((long)peak[i]));
+        printf(",\"clips\":%u}", (unsigned)clips[i]);
+    }
+    printf("]}\n");
+}
+
+/* A lane's bar: the peak since the last update over the range, its level, the loudest since the
+ * monitor started, clipped frames in all and CLIP while any came in the last two seconds */
+static void monitor_bar(int lane, uint32_t peak, double range_db, double max_db, unsigned long clips_total,
+                        bool clip_lit, bool tty)
+{
+    double db = peak >= BAL_GAIN_SILENT ? -INFINITY : -db_of_units((long)peak);
+    int fill = db <= -range_db ? 0 : (int)lround((range_db + db) / range_db * METER_BAR);
+    char bar[METER_BAR + 1];
+    for (int i = 0; i < METER_BAR; i++)
+        bar[i] = i < fill ? '#' : '-';
+    bar[METER_BAR] = 0;
+    char level[16], max[16];
+    snprintf(level, sizeof level, isinf(db) ? "   -inf" : "%7.2f", db);
+    snprintf(max, sizeof max, isinf(max_db) ? "   -inf" : "%7.2f", max_db);
+    printf("%s%s [%s] %s dBFS  max %s  clips %lu%s%s\n", tty ? "\r" : "", meter_lane_names[lane], bar, level,
+           max, clips_total, clip_lit ? "  CLIP" : "", tty ? "\033[K" : "");
+}
+
+/* The meters until Ctrl-C (or --count updates): a read every --interval ms, each showing the
+ * peaks since the one before (the device clears them as they are read). On a terminal the
+ * four bars are redrawn in place; otherwise, and with --json, each update follows the last. */
+static int cmd_monitor(struct session *s, int argc, char **argv)
+{
+    struct monitor_opts o;
+    int rc = monitor_args(argc, argv, &o);
+    if (rc || (rc = need_link(s)))
+        return rc;
+    uint32_t peak[METER_LANES], clips[METER_LANES];
+    if ((rc = meters_read(s, peak, clips))) /* what came before the monitor */
+        return rc;
+    struct sigaction sa = {0};
+    sa.sa_handler = monitor_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    bool tty = isatty(STDOUT_FILENO) && !s->json;
+    double max_db[METER_LANES], clip_at[METER_LANES];
+    unsigned long clips_total[METER_LANES] = {0};
+    for (int i = 0; i < METER_LANES; i++)
+        max_db[i] = -INFINITY, clip_at[i] = -1e9;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (long n = 0; !monitor_stop && (!o.count || n < o.count); n++) {
+        struct timespec nap = {o.interval_ms / 1000, (o.interval_ms % 1000) * 1000000L};
+        nanosleep(&nap, NULL);
+        if (monitor_stop)
+            break;
+        if ((rc = meters_read(s, peak, clips)))
+            return rc;
+        double t = monitor_seconds(&t0);
+        if (s->json) {
+            monitor_json(t, peak, clips);
+        } else {
+            if (tty && n > 0)
+                printf("\033[%dA", METER_LANES);
+            for (int i = 0; i < METER_LANES; i++) {
+                if (peak[i] < BAL_GAIN_SILENT)
+                    max_db[i] = fmax(max_db[i], -db_of_units((long)peak[i]));
+                clips_total[i] += clips[i];
+                if (clips[i])
+                    clip_at[i] = t;
+                monitor_bar(i, peak[i], (double)o.range_db, max_db[i], clips_total[i], t - clip_at[i] < 2.0,
+                            tty);
+            }
+            if (!tty)
+                printf("\n");
+        }
+        fflush(stdout);
+    }
+    return EXIT_OK;
+}
+
 static unsigned rate_hz(uint32_t code)
 {
     static const unsigned hz[] = {0, 44100, 48000, 88200, 96000, 176400, 192000};
@@ -1525,6 +1677,15 @@ static const struct command commands[] = {
      "TPDF dither before the words are rounded to their length (default on)."},
     {"bits", cmd_bits, "16|24|32",
      "The word length the lanes are rounded to (default 24; 32 needs 32-bit slots)."},
+    {"monitor", cmd_monitor, "[--interval MS] [--count N] [--range DB]",
+     "Live per-lane meters until Ctrl-C: for L+, L-, R+ and R-, the loudest sample since the\n"
+     "last update (the lane's gain included; at most 0.07 dB above the sample's true level) as a\n"
+     "bar over the bottom --range dB (20..144, default 60) and in dBFS, the loudest since the\n"
+     "monitor started, the frames clipped (a sample at full scale: the interpolation filter\n"
+     "saturates there) and CLIP for two seconds after one. --interval MS 10..10000 (default 50:\n"
+     "20 updates a second); --count N 1..1000000 stops after N. The device's meters are held\n"
+     "until read and a read clears them: one monitor at a time sees them all. --json: a line\n"
+     "an update ({\"t_s\", \"lanes\": [{\"lane\", \"peak_dbfs\" (null: silent), \"clips\"}]})."},
     {"filter", cmd_filter,
      "nos on|off | design --type T [--out FILE] [OPTIONS] | load FILE [--bank N] [--name NAME] | list |\n"
      "       select BANK | show [BANK|FILE] [--rate HZ] [--passband HZ] [--stopband HZ]",

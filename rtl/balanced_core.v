@@ -178,11 +178,13 @@ module balanced_core #(
     );
 
     // ---- register bus: decoder and targets. 0: system, link and audio registers; 1: scratch;
-    // 2: the filter banks, their window and registers.
-    localparam integer NT = 3;
+    // 2: the filter banks, their window and registers; 3: the meters.
+    localparam integer NT = 4;
     localparam [15:0] SYS_BASE = REG_ID;
     localparam [15:0] SCR_BASE = BLK_SCRATCH_RAM_BASE;
     localparam [15:0] FLT_BASE = BLK_FILTER_COEFS_BASE;  // to FILTER_INFO and the FILTER_ registers
+    localparam [15:0] MTR_BASE = REG_PEAK_LP;            // PEAK_* and CLIPS_*: eight words
+    localparam [4:0]  MTR_AW   = 5'd3;
     localparam [4:0]  SYS_AW   = 5'd6;
     localparam [4:0]  FLT_AW   = 5'd12;
     localparam integer SCR_AW  = $clog2(BLK_SCRATCH_RAM_SIZE);
@@ -192,9 +194,9 @@ module balanced_core #(
     wire [NT*32-1:0] t_rdata;
     reg_decoder #(
         .NT       (NT),
-        .T_BASE   ({FLT_BASE, SCR_BASE, SYS_BASE}),
-        .T_AW     ({FLT_AW, SCR_AW5, SYS_AW}),
-        .T_GATED  (3'b100)  // filter_bank
+        .T_BASE   ({MTR_BASE, FLT_BASE, SCR_BASE, SYS_BASE}),
+        .T_AW     ({MTR_AW, FLT_AW, SCR_AW5, SYS_AW}),
+        .T_GATED  (4'b0100)  // filter_bank
     ) u_decoder (
         .clk      (clk),
         .rst      (rst),
@@ -210,6 +212,7 @@ module balanced_core #(
     );
 
     // each target sees the address bits of its own window (the filter banks' target all 16)
+    assign t_rdata[127:112] = 16'd0;  // the meters' words are 16 bits
 
     // link events, registered once here: counters and LEDs hang off flip-flops
     reg [6:0] ev_q;  // LINK_FRAMES .. LINK_DUPLICATES
@@ -331,6 +334,12 @@ module balanced_core #(
         .flt_ack      (t_ack[2]),
         .flt_resp     (t_resp[5:4]),
         .flt_rdata    (t_rdata[95:64]),
+        .mtr_req      (t_req[3]),
+        .mtr_op       (m_op),
+        .mtr_addr     (m_addr[2:0]),
+        .mtr_ack      (t_ack[3]),
+        .mtr_resp     (t_resp[7:6]),
+        .mtr_rdata    (t_rdata[111:96]),
         .i2s_bclk     (i2s_bclk),
         .i2s_lrclk    (i2s_lrclk),
         .i2s_data     (i2s_data),

@@ -107,6 +107,10 @@ sed -n 's/^MEASURE gain tracking between the four lanes.*: worst \([0-9.]*\) dB/
     json output.gain_tracking_db "$track" dB "largest level difference between the four lanes, volumes 0 to -140 dB"
 done
 
+sed -n 's/^MEASURE meter against the sample.s true peak.*: at most \([0-9.]*\) dB louder, \([0-9.]*\) dB quieter/\1 \2/p' "$out/rtl_audio.txt" | while read -r louder quieter; do
+    json output.meter_peak_error_db "$louder" dB "the peak meters' largest reading above the loudest sample's true level (997 Hz, 4 windows; $quieter dB below it at most; bound 0.07)"
+done
+
 # Bitstream: build time, resources, Fmax and margin on every placement seed
 rm -f "$build"/icebreaker/balanced.json
 t0=$(date +%s)

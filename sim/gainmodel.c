@@ -70,13 +70,80 @@ int32_t gm_dither(uint32_t lfsr)
     return r1 + GM_RD_NONE - r2;
 }
 
+unsigned gm_meter_ts(unsigned s)
+{
+    if (s >= GM_METER_SHIFTS)
+        return BAL_GAIN_SILENT;
+    return (unsigned)lround(20.0 * BAL_GAIN_UNIT_PER_DB * log10(2.0) * s);
+}
+
+unsigned gm_meter_tm(unsigned m)
+{
+    return (unsigned)lround(20.0 * BAL_GAIN_UNIT_PER_DB * log10(256.0 / (129.0 + (m & 127))));
+}
+
+/* the hardware's normalizer: shifts (s) and the 7 bits below the top two (m) */
+static void meter_normalize(int32_t x, unsigned *s, unsigned *m)
+{
+    uint32_t nx = (uint32_t)x & 0xFFFFFF;
+    unsigned n = 0;
+    while (n < GM_METER_SHIFTS && ((nx >> 23) & 1) == ((nx >> 22) & 1)) {
+        nx = (nx << 1) & 0xFFFFFF;
+        n++;
+    }
+    *s = n;
+    *m = ((nx >> 15) & 127) ^ ((nx >> 23) & 1 ? 127 : 0);
+}
+
+unsigned gm_level(int32_t x)
+{
+    unsigned s, m;
+    meter_normalize(x, &s, &m);
+    return gm_meter_ts(s) + gm_meter_tm(m);
+}
+
+bool gm_clipped(int32_t x)
+{
+    unsigned s, m;
+    meter_normalize(x, &s, &m);
+    return s == 0 && m == 127;
+}
+
+void gm_meters_read(struct gm_state *st, unsigned peak[GM_LANES], unsigned clips[GM_LANES])
+{
+    for (int k = 0; k < GM_LANES; k++) {
+        peak[k] = st->peak[k];
+        clips[k] = st->clips[k];
+        st->peak[k] = BAL_GAIN_SILENT;
+        st->clips[k] = 0;
+    }
+}
+
+static void meter_frame(struct gm_state *st, int32_t l, int32_t r)
+{
+    for (int k = 0; k < GM_LANES; k++) {
+        int32_t x = k & 1 ? r : st->meter_l;
+        if (st->flags[k] & GM_F_ZERO)
+            continue;
+        unsigned level = gm_level(x) + st->cur[k];
+        if (level < st->peak[k])
+            st->peak[k] = level;
+        if (gm_clipped(x) && st->clips[k] < GM_CLIPS_MAX)
+            st->clips[k]++;
+    }
+    st->meter_l = l;
+}
+
 void gm_init(struct gm_state *st)
 {
     for (int k = 0; k < GM_LANES; k++) {
         st->cur[k] = BAL_GAIN_SILENT;
         st->g[k] = 0;
         st->flags[k] = GM_F_ZERO;
+        st->peak[k] = BAL_GAIN_SILENT;
+        st->clips[k] = 0;
     }
+    st->meter_l = 0;
     st->lfsr[0] = GM_LFSR_SEED_L;
     st->lfsr[1] = GM_LFSR_SEED_R;
 }
@@ -127,4 +194,5 @@ void gm_frame(struct gm_state *st, const struct gm_settings *s, int32_t l, int32
         st->flags[k] = gm_flags(s, (enum gm_lane)k, st->cur[k]);
     }
     gm_lfsr_frame(st->lfsr);
+    meter_frame(st, l, r);
 }

@@ -11,7 +11,12 @@
  *      channel's dither from its LFSR (the same for its plus and minus lane);
  *   2. each lane's attenuation moves toward its target (the settings now), its gain and
  *      flags are made for the next frame;
- *   3. both LFSRs step 28 times. */
+ *   3. both LFSRs step 28 times;
+ *   4. the meters: each lane's level, the sample's (gm_level) plus the lane's new attenuation,
+ *      into its peak (the least attenuation) and, where the sample is at full scale
+ *      (gm_clipped), a clip into its count; not for a lane whose new flags say zero. The left
+ *      lanes meter the frame before's sample, the right lanes this frame's (the hardware's
+ *      one normalizer takes L at the end of a frame's pass, R in its middle). */
 #ifndef BAL_GAINMODEL_H
 #define BAL_GAINMODEL_H
 
@@ -49,11 +54,24 @@ struct gm_settings {
     bool dither;       /* TPDF dither on */
 };
 
+/* the meters' level: 1/256 dB below full scale from a normalized sample: s shifts until its
+ * top two bits differ (at most GM_METER_SHIFTS: 0 and -1 never do) and the 7 bits below them
+ * (inverted for a negative sample), level = T_s[s] + T_m[m]. T_s[s] = 20 log10(2^s),
+ * T_s[GM_METER_SHIFTS] = GAIN_SILENT; T_m[m] = 20 log10(256 / (129 + m)) from the top of m's
+ * bin, so the level is at most one bin (0.068 dB) louder than the sample, never quieter, and 0
+ * exactly in the top bin: a clip */
+#define GM_METER_SHIFTS 23
+#define GM_METER_TM_ENTRIES 128
+#define GM_CLIPS_MAX 0xFFFFu
+
 struct gm_state {
     unsigned cur[GM_LANES];  /* attenuations */
     uint32_t g[GM_LANES];    /* gains for the next frame */
     unsigned flags[GM_LANES];
     uint32_t lfsr[2]; /* by channel */
+    unsigned peak[GM_LANES];  /* meters: the least level since cleared (GAIN_SILENT: none) */
+    unsigned clips[GM_LANES]; /* frames at full scale since cleared (saturating) */
+    int32_t meter_l;          /* the left sample the next frame's left lanes meter */
 };
 
 /* flags of a lane, as made with its gain */
@@ -88,6 +106,19 @@ int32_t gm_dither(uint32_t lfsr);
 
 /* Steps both channels' LFSRs (lfsr[0] left, lfsr[1] right) on by one frame: GM_LFSR_STEPS. */
 void gm_lfsr_frame(uint32_t lfsr[2]);
+
+/* The meters' tables (see GM_METER_SHIFTS). */
+unsigned gm_meter_ts(unsigned s);
+unsigned gm_meter_tm(unsigned m);
+
+/* A sample's level, 1/256 dB below full scale (GAIN_SILENT for 0 and -1), and whether it is at
+ * full scale (level 0: |x| >= 2^23 - 2^15). */
+unsigned gm_level(int32_t x);
+bool gm_clipped(int32_t x);
+
+/* What a host read of the meters does: returns them and clears them (peaks to GAIN_SILENT,
+ * counts to 0). */
+void gm_meters_read(struct gm_state *st, unsigned peak[GM_LANES], unsigned clips[GM_LANES]);
 
 /* After reset (the datapath silent): every lane at GAIN_SILENT, the LFSRs at their seeds. */
 void gm_init(struct gm_state *st);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -792,6 +793,51 @@ static void test_oversample_settings(void)
     CHECK(strstr(out, "0x00000003") != NULL);
 }
 
+/* The meters through balctl monitor: options checked before anything is sent; the tone at
+ * -20 dBFS (peak) on all four lanes at -20 dB, no clips, in every update (JSON: a line each);
+ * the text form draws the four lanes' bars each update. */
+static void test_monitor(void)
+{
+    const char *nodev = "sim:/nonexistent/balanced.sock";
+    static const char *const bad[][2] = {{"--count", "0"}, {"--interval", "5"}, {"--range", "abc"},
+                                         {"--loud", "1"},  {"--count", NULL}};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_EQ(balctl(NULL, "-d", nodev, "monitor", bad[i][0], bad[i][1], NULL), 2);
+        CHECK(strstr(err, bad[i][0]) != NULL);
+    }
+    CHECK_EQ(balctl("tone 1000 -20\ninput tone\n", "-d", dev_arg, "-", NULL), 0);
+    for (int i = 0; i < 50; i++) { /* the change fades down and up */
+        CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+        if (strstr(out, "state         playing\n"))
+            break;
+        usleep(100000);
+    }
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "monitor", "--count", "1", "--interval", "300", NULL), 0); /* the ramp up */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "monitor", "--count", "3", "--interval", "100", NULL), 0);
+    unsigned lines = 0, lanes = 0, at_tone = 0, clips = 0;
+    for (const char *p = out; (p = strchr(p, '\n')); p++)
+        lines++;
+    for (const char *p = out; (p = strstr(p, "\"peak_dbfs\":")); p++) {
+        double db = strtod(p + 12, NULL);
+        lanes++;
+        at_tone += db >= -20.1 && db <= -19.9;
+    }
+    for (const char *p = out; (p = strstr(p, "\"clips\":")); p++)
+        clips += strtoul(p + 8, NULL, 10);
+    CHECK_EQ(lines, 3);
+    CHECK_EQ(lanes, 12);
+    CHECK_EQ(at_tone, 12);
+    CHECK_EQ(clips, 0);
+    CHECK(strncmp(out, "{\"t_s\":", 7) == 0 && strstr(out, "\"lane\":\"r-\""));
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "monitor", "--count", "2", "--range", "40", NULL), 0);
+    unsigned bars = 0;
+    for (const char *p = out; (p = strstr(p, "l- [")); p++)
+        bars++;
+    CHECK_EQ(bars, 2);
+    CHECK(strstr(out, "l+ [####################--------------------]") != NULL);
+    CHECK_EQ(balctl("input i2s\n", "-d", dev_arg, "-", NULL), 0);
+}
+
 static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_info", test_info},
     {"test_write_then_read", test_write_then_read},
@@ -814,6 +860,7 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_audio_settings", test_audio_settings},
     {"test_gain_settings", test_gain_settings},
     {"test_volume_steps", test_volume_steps},
+    {"test_monitor", test_monitor},
     {"test_oversample_settings", test_oversample_settings},
     {"test_filter_design_and_show", test_filter_design_and_show},
     {"test_filter_load_list_select", test_filter_load_list_select},

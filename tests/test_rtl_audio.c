@@ -1937,6 +1937,183 @@ static void test_start_up_random_state(void)
     CHECK(ram_word[0] != ram_word[1] || ram_word[1] != ram_word[2] || ram_word[2] != ram_word[3]);
 }
 
+/* ---- the meters: PEAK_* and CLIPS_*, in register order (L+, L-, R+, R-) */
+struct meters {
+    unsigned peak[AM_LANES], clips[AM_LANES];
+    size_t at; /* output frames captured when read */
+};
+static const int am_of_reg[AM_LANES] = {AM_LP, AM_LN, AM_RP, AM_RN};
+
+/* One READ of the eight words (which clears them) */
+static void meters_read(struct bench *b, struct meters *m)
+{
+    static struct bal_response rs;
+    CHECK_EQ(simhost_request(b->h, BAL_OP_READ, BAL_REG_PEAK_LP, 2 * AM_LANES, NULL, &rs), BAL_ST_OK);
+    for (int i = 0; i < AM_LANES; i++) {
+        m->peak[i] = rs.data[i];
+        m->clips[i] = rs.data[AM_LANES + i];
+    }
+    m->at = b->got;
+}
+
+static int32_t meter_dc_l, meter_dc_r;
+static void gen_meter_dc(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    (void)b;
+    (void)k;
+    *l = meter_dc_l;
+    *r = meter_dc_r;
+}
+
+static double meter_hz; /* a sine at -0.5 dBFS on L, -6 dBFS on R, at 192 kHz */
+static void gen_meter_sine(struct bench *b, size_t k, int32_t *l, int32_t *r)
+{
+    double ph = 2.0 * M_PI * meter_hz / 192000.0 * (double)(k - b->zero_until);
+    *l = (int32_t)lround(AM_MAX * 0.944 * sin(ph));
+    *r = (int32_t)lround(AM_MAX * 0.5 * sin(ph + 1.0));
+}
+
+/* The engine's sample in frame j for a lane at 0 dB, 32-bit words, dither off (the word is x
+ * shifted up by 8) */
+static int32_t sample_of(const struct bench *b, size_t j, int reg_lane)
+{
+    int32_t w = (int32_t)b->word[j][am_of_reg[reg_lane]];
+    return (reg_lane & 1 ? -w : w) >> 8;
+}
+
+/* DC through the pins (192 kHz, 1x), 32-bit words, dither off: each meter bit-exact with the
+ * model's level (the sample's plus the lane's attenuation) at levels from full scale to a few
+ * LSB, both signs, with volume and trims and a single-ended topology (the minus lanes, playing
+ * zeros, stay at GAIN_SILENT); the clip counts frame by frame where the sample is at full scale,
+ * none below; a read clears. Then a sine: the peak is the loudest frame's level in the window
+ * between two reads, at most 0.07 dB louder than its sample's true level, never quieter. */
+static void test_meters(void)
+{
+    static const int32_t dc[][2] = {
+        {0x5A5A5A, -0x123456}, {AM_MAX, -AM_MAX}, {-AM_MAX, 0x7F8001}, {0x400000, -0x400000},
+        {0x3FFFFF, 1000},      {7, -3},           {1, -2},             {0, -1},
+    };
+    struct bench *b = bench_new();
+    CHECK_EQ(simhost_write(b->h, BAL_REG_OUT_FORMAT, BAL_OUT_FORMAT_WORD_BITS32 << BAL_OUT_FORMAT_WORD_LSB), BAL_ST_OK);
+    forget_frames(b);
+    b->gen = gen_meter_dc;
+    meter_dc_l = dc[0][0];
+    meter_dc_r = dc[0][1];
+    source_play(b, 192000, 32);
+    struct meters m, m0;
+    unsigned bad_peaks = 0, bad_clips = 0, clipped_cases = 0;
+    for (size_t c = 0; c < sizeof dc / sizeof dc[0]; c++) {
+        meter_dc_l = dc[c][0];
+        meter_dc_r = dc[c][1];
+        run_frames(b, 600); /* the filter settles on the new DC */
+        int32_t x[AM_LANES];
+        for (int i = 0; i < AM_LANES; i++)
+            x[i] = sample_of(b, b->got - 1, i);
+        meters_read(b, &m0);
+        run_frames(b, 300);
+        meters_read(b, &m);
+        for (int i = 0; i < AM_LANES; i++) {
+            unsigned want = x[i] == 0 || x[i] == -1 ? BAL_GAIN_SILENT : gm_level(x[i]);
+            bool clip = gm_clipped(x[i]);
+            long frames = (long)(m.at - m0.at);
+            bad_peaks += m.peak[i] != want;
+            bad_clips += clip ? labs((long)m.clips[i] - frames) > 1 : m.clips[i] != 0;
+            clipped_cases += clip;
+            if (m.peak[i] != want || (clip ? labs((long)m.clips[i] - frames) > 1 : m.clips[i] != 0))
+                printf("  dc case %zu lane %d: x %ld, peak %u (model %u), clips %u in %ld frames\n", c, i,
+                       (long)x[i], m.peak[i], want, m.clips[i], frames);
+        }
+    }
+    CHECK_EQ(bad_peaks, 0);
+    CHECK_EQ(bad_clips, 0);
+    CHECK(clipped_cases >= 4);
+    /* volume -20 dB, L- trimmed -0.5 dB, R+ +0.25 dB: the lane's attenuation adds to the level */
+    meter_dc_l = 0x5A5A5A;
+    meter_dc_r = -0x123456;
+    run_frames(b, 600);
+    int32_t x[AM_LANES];
+    for (int i = 0; i < AM_LANES; i++)
+        x[i] = sample_of(b, b->got - 1, i);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, 20 * 256), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TRIM_LN, (uint32_t)-128 & 0x3FF), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TRIM_RP, 64), BAL_ST_OK);
+    run_frames(b, 20 * 256 / BAL_GAIN_STEP + 100);
+    meters_read(b, &m0);
+    run_frames(b, 300);
+    meters_read(b, &m);
+    static const int trim_atten[AM_LANES] = {0, 128, -64, 0};
+    for (int i = 0; i < AM_LANES; i++) {
+        unsigned want = gm_level(x[i]) + 20 * 256 + (unsigned)trim_atten[i];
+        printf("MEASURE meter %s at volume -20 dB: %.3f dBFS (model %.3f, the sample %.3f dBFS)\n",
+               (const char *[]){"L+", "L-", "R+", "R-"}[i], -(double)m.peak[i] / 256.0, -(double)want / 256.0,
+               20.0 * log10(fabs((double)x[i]) / 8388608.0) - (20 * 256 + trim_atten[i]) / 256.0);
+        CHECK_EQ(m.peak[i], want);
+        CHECK_EQ(m.clips[i], 0);
+    }
+    /* single-ended: the minus lanes play zeros and are not metered */
+    path_write(b, 192000, BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_SE, 0, 0);
+    meters_read(b, &m0);
+    run_frames(b, 300);
+    meters_read(b, &m);
+    CHECK_EQ(m.peak[0], gm_level(x[0]) + 20 * 256);
+    CHECK_EQ(m.peak[1], BAL_GAIN_SILENT);
+    CHECK_EQ(m.peak[2], gm_level(x[2]) + 20 * 256 - 64);
+    CHECK_EQ(m.peak[3], BAL_GAIN_SILENT);
+    path_write(b, 192000, BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_BALANCED, 0, 0);
+    /* a read clears: muted, two reads; the second finds nothing */
+    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_MUTE_MASK), BAL_ST_OK);
+    wait_ramp(b, 192000);
+    meters_read(b, &m0);
+    meters_read(b, &m);
+    for (int i = 0; i < AM_LANES; i++) {
+        CHECK(m0.peak[i] < BAL_GAIN_SILENT); /* the fade down */
+        CHECK_EQ(m.peak[i], BAL_GAIN_SILENT);
+        CHECK_EQ(m.clips[i], 0);
+    }
+    CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, 0), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_VOLUME, 0), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TRIM_LN, 0), BAL_ST_OK);
+    CHECK_EQ(simhost_write(b->h, BAL_REG_TRIM_RP, 0), BAL_ST_OK);
+    wait_ramp(b, 192000);
+    /* a sine: the window's loudest frame, by the model, for the frames between the reads (the
+     * pins are a few frames behind the meters: the window is taken 4 frames wider and narrower) */
+    meter_hz = 997.0;
+    b->zero_until = b->sent;
+    b->gen = gen_meter_sine;
+    run_frames(b, 600);
+    double worst_louder = 0, worst_quieter = 0;
+    unsigned outside = 0;
+    for (int w = 0; w < 4; w++) {
+        meters_read(b, &m0);
+        run_frames(b, 1500 + 97 * w);
+        meters_read(b, &m);
+        run_frames(b, 8);
+        for (int i = 0; i < AM_LANES; i++) {
+            unsigned wide = BAL_GAIN_SILENT, narrow = BAL_GAIN_SILENT;
+            int32_t xmax = 0;
+            for (size_t j = m0.at - 4; j < m.at + 4; j++) {
+                int32_t xj = sample_of(b, j, i);
+                unsigned lv = gm_level(xj);
+                wide = lv < wide ? lv : wide;
+                if (j >= m0.at + 4 && j < m.at - 4) {
+                    narrow = lv < narrow ? lv : narrow;
+                    xmax = abs(xj) > xmax ? abs(xj) : xmax;
+                }
+            }
+            outside += m.peak[i] < wide || m.peak[i] > narrow;
+            double true_db = 20.0 * log10(xmax / 8388608.0), meter_db = -(double)m.peak[i] / 256.0;
+            worst_louder = fmax(worst_louder, meter_db - true_db);
+            worst_quieter = fmax(worst_quieter, true_db - meter_db);
+        }
+    }
+    printf("MEASURE meter against the sample's true peak (997 Hz at -0.5 and -6 dBFS, 4 windows): "
+           "at most %.4f dB louder, %.4f dB quieter\n", worst_louder, worst_quieter);
+    CHECK_EQ(outside, 0);
+    CHECK(worst_louder <= 0.07);
+    CHECK(worst_quieter <= 1e-9);
+    bench_free(b);
+}
+
 int main(void)
 {
     RUN(test_power_up_silent);
@@ -1962,6 +2139,7 @@ int main(void)
     RUN(test_output_thdn_and_dynamic_range);
     RUN(test_gain_steps_ceiling_tracking);
     RUN(test_start_up_random_state);
+    RUN(test_meters);
     printf("%d passed, %d failed\n", tests_passed, tests_failed);
     return tests_failed != 0;
 }

@@ -1,6 +1,8 @@
 /* gaingen: writes the lane gains' tables (rtl/audio/lane_gain.v) as a Verilog include, from
  * the functions the bit-exact model uses (sim/gainmodel.c): 10^(-k/20) for whole dB k and
- * 10^(-j/5120) for j/256 dB, 2^31 at 0, each as two 16-bit words (high at 2i, low at 2i + 1). */
+ * 10^(-j/5120) for j/256 dB, 2^31 at 0, each as two 16-bit words (high at 2i, low at 2i + 1);
+ * and the meters' tables in the attenuations' RAM: T_s at 32 + s, T_m at 128 + m (the words
+ * from 32 up; those below are the lanes' and the ALU's, set in lane_gain.v). */
 #include <stdio.h>
 
 #include "gainmodel.h"
@@ -25,6 +27,10 @@ int main(int argc, char **argv)
     for (unsigned j = 0; j < GM_T2_ENTRIES; j++) {
         uint32_t v = gm_t2(j);
         fprintf(f, "    t2_rom[%u] = 16'h%04X; t2_rom[%u] = 16'h%04X;\n", 2 * j, v >> 16, 2 * j + 1, v & 0xFFFF);
+    }
+    for (unsigned a = 32; a < 256; a++) {
+        unsigned v = a >= 128 ? gm_meter_tm(a - 128) : a < 32 + GM_METER_SHIFTS + 1 ? gm_meter_ts(a - 32) : 0;
+        fprintf(f, "    atten[%u] = 16'h%04X;\n", a, v);
     }
     fprintf(f, "end\n");
     return fclose(f) != 0;

@@ -4,7 +4,8 @@
 //   -> frame_out (blocks) -> lane_out (the four lanes: gains from lane_gain, dither, word
 //   length, saturation, topology) -> i2s_tx
 // filter_bank, a register bus target, keeps the stage-1 banks and runs the switch between them
-// (it holds the lanes' gains at silence, by their ramp, while it swaps).
+// (it holds the lanes' gains at silence, by their ramp, while it swaps); lane_gain, another,
+// answers for the meters.
 //
 // Samples move as frame strobes (docs/buses.md). The engine runs once per input frame and
 // leaves a block of 2^ratio output frames; the transmitter plays the blocks at the input's
@@ -60,6 +61,13 @@ module audio_path #(
     output wire        flt_ack,
     output wire [1:0]  flt_resp,
     output wire [31:0] flt_rdata,
+    // register bus target: the meters (lane_gain.v), PEAK_* and CLIPS_*
+    input  wire        mtr_req,
+    input  wire [1:0]  mtr_op,
+    input  wire [2:0]  mtr_addr,
+    output wire        mtr_ack,
+    output wire [1:0]  mtr_resp,
+    output wire [15:0] mtr_rdata,
     // I2S input pins (asynchronous)
     input  wire        i2s_bclk,
     input  wire        i2s_lrclk,
@@ -300,7 +308,8 @@ module audio_path #(
 
     // ---- the blocks to the lanes, the lanes to the transmitter
     wire        take_left, take_right, words_ready;
-    wire [23:0] frame_l, frame_r;
+    wire [23:0] frame_l, frame_r, peek;
+    wire        peek_right;
     wire        bits_we, zero_a, zero_b;
     wire [5:0]  bits_addr;
     wire [1:0]  bits_data;
@@ -329,7 +338,9 @@ module audio_path #(
         .block_start (block_start),
         .x_l         (frame_l),
         .x_r         (frame_r),
-        .words_ready (words_ready)
+        .words_ready (words_ready),
+        .peek_right  (peek_right),
+        .peek        (peek)
     );
 
     wire [2:0]  g_addr;
@@ -352,7 +363,15 @@ module audio_path #(
         .quiet      (gains_quiet),
         .g_addr     (g_addr),
         .g_data_l   (g_data_l),
-        .g_data_r   (g_data_r)
+        .g_data_r   (g_data_r),
+        .peek       (peek),
+        .peek_right (peek_right),
+        .mtr_req    (mtr_req),
+        .mtr_op     (mtr_op),
+        .mtr_addr   (mtr_addr),
+        .mtr_ack    (mtr_ack),
+        .mtr_resp   (mtr_resp),
+        .mtr_rdata  (mtr_rdata)
     );
 
     lane_out u_lanes (

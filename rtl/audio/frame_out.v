@@ -33,7 +33,11 @@ module frame_out (
     // the frame to come
     output reg  [23:0] x_l,
     output reg  [23:0] x_r,
-    output reg         words_ready
+    output reg         words_ready,
+    // the meters' look at the frame (lane_gain): its R while peek_right was high the cycle
+    // before, else its L (between fetches; the block RAM's word as read, silent or not)
+    input  wire        peek_right,
+    output wire [23:0] peek
 );
 
     // ---- the blocks, at {block, frame, channel} (block 3 unused). fill, newest and play
@@ -77,7 +81,7 @@ module frame_out (
         last        <= (3'd1 << ratio_log2) - 3'd1;
         wrap        <= frame >= last;
         block_start <= 1'b0;
-        word        <= buffer[{play, frame, fetch == 2'd2}];
+        word        <= buffer[{play, frame, fetch == 2'd2 || (fetch == 2'd0 && peek_right)}];
         play        <= play_next;
         if (rst || align) begin
             frame     <= 3'd0;
@@ -90,6 +94,8 @@ module frame_out (
             fetch <= fetch + 2'd1;
         end
     end
+
+    assign peek = word;
 
     // ---- the frame's two samples, zeros while silent; words_ready when both are in
     always @(posedge clk) begin
