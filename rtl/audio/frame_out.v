@@ -40,10 +40,13 @@ module frame_out (
     output wire [23:0] peek
 );
 
-    // ---- the blocks, at {block, frame, channel} (block 3 unused). fill, newest and play
+    // ---- the blocks, at {block, frame, channel} (block 3 never written). fill, newest and play
     // (below) are three different blocks, play and newest the same one between a block's end
     // and the next block_done: the engine's next is the block that the played one will not be
     (* no_rw_check *) reg [23:0] buffer [0:63];
+    integer i;
+    initial for (i = 48; i < 64; i = i + 1)
+        buffer[i] = 24'd0;  // block 3: the silent fetches' zeros
     reg  [1:0] fill, newest, play;
     wire       play_moves;   // play takes newest this cycle (after reset: block 1)
     wire [1:0] play_next = rst ? 2'd1 : play_moves ? newest : play;
@@ -81,7 +84,9 @@ module frame_out (
         last        <= (3'd1 << ratio_log2) - 3'd1;
         wrap        <= frame >= last;
         block_start <= 1'b0;
-        word        <= buffer[{play, frame, fetch == 2'd2 || (fetch == 2'd0 && peek_right)}];
+        // while silent, the fetches read block 3, never written: zeros
+        word        <= buffer[{silent && fetch != 2'd0 ? 2'd3 : play, frame,
+                               fetch == 2'd2 || (fetch == 2'd0 && peek_right)}];
         play        <= play_next;
         if (rst || align) begin
             frame     <= 3'd0;
@@ -97,12 +102,13 @@ module frame_out (
 
     assign peek = word;
 
-    // ---- the frame's two samples, zeros while silent; words_ready when both are in
+    // ---- the frame's two samples (zeros while silent, from block 3: no choice in front of
+    // the registers); words_ready when both are in
     always @(posedge clk) begin
         words_ready <= fetch == 2'd3;
         if (fetch == 2'd2)
-            x_l <= silent ? 24'd0 : word;
+            x_l <= word;
         if (fetch == 2'd3)
-            x_r <= silent ? 24'd0 : word;
+            x_r <= word;
     end
 endmodule
