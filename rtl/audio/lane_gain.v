@@ -184,6 +184,13 @@ module lane_gain (
     localparam [2:0] OP_LOAD = 3'd0, OP_ADD = 3'd1, OP_SUB = 3'd2, OP_MAX = 3'd3, OP_MIN = 3'd4,
                      OP_NONE = 3'd5;
     wire [5:0]  trim_addr = REG_TRIM_LP[5:0] + {4'd0, k};  // LP, LN, RP, RN in the map
+    // the mirror's word for t: VOLUME at t < 2, TRIM_k at t < 4, then CEILING; decided as t
+    // moves (flip-flops, where a decode of t into m_addr was a seed's critical path)
+    reg         m_volume, m_trim;
+    always @(posedge clk) begin
+        m_volume <= start || t == LANE_CYCLES - 5'd1 || t == 5'd0;  // t is then 0 or 1
+        m_trim   <= !start && (t == 5'd1 || t == 5'd2);             // 2 or 3
+    end
     reg  [2:0]  op;  // this cycle's operation, decoded the cycle before: its enables are wide
     always @(posedge clk) begin
         op <= OP_NONE;
@@ -236,7 +243,7 @@ module lane_gain (
     wire        lt = sum_q[17];  // alu < b (no overflow: both within +-2^17)
     wire        take_b = load_b || (max_b && lt) || (min_b && !lt);
     always @(posedge clk) begin
-        m_addr  <= t < 5'd2 ? REG_VOLUME[5:0] : t < 5'd4 ? trim_addr : REG_CEILING[5:0];
+        m_addr  <= m_volume ? REG_VOLUME[5:0] : m_trim ? trim_addr : REG_CEILING[5:0];
         if (op != OP_NONE)  // held for the second stage
             b_q <= b;
         do_sum  <= busy && (op == OP_ADD || op == OP_SUB);
