@@ -1956,6 +1956,15 @@ static void meters_read(struct bench *b, struct meters *m)
     m->at = b->got;
 }
 
+/* the meters over a window of frames: read (and so cleared) before it, read after it */
+static void meters_window(struct bench *b, double frames, struct meters *before, struct meters *after)
+{
+    meters_read(b, before);
+    if (frames > 0)
+        run_frames(b, frames);
+    meters_read(b, after);
+}
+
 static int32_t meter_dc_l, meter_dc_r;
 static void gen_meter_dc(struct bench *b, size_t k, int32_t *l, int32_t *r)
 {
@@ -2009,9 +2018,7 @@ static void test_meters(void)
         int32_t x[AM_LANES];
         for (int i = 0; i < AM_LANES; i++)
             x[i] = sample_of(b, b->got - 1, i);
-        meters_read(b, &m0);
-        run_frames(b, 300);
-        meters_read(b, &m);
+        meters_window(b, 300, &m0, &m);
         for (int i = 0; i < AM_LANES; i++) {
             unsigned want = x[i] == 0 || x[i] == -1 ? BAL_GAIN_SILENT : gm_level(x[i]);
             bool clip = gm_clipped(x[i]);
@@ -2038,9 +2045,7 @@ static void test_meters(void)
     CHECK_EQ(simhost_write(b->h, BAL_REG_TRIM_LN, (uint32_t)-128 & 0x3FF), BAL_ST_OK);
     CHECK_EQ(simhost_write(b->h, BAL_REG_TRIM_RP, 64), BAL_ST_OK);
     run_frames(b, 20 * 256 / BAL_GAIN_STEP + 100);
-    meters_read(b, &m0);
-    run_frames(b, 300);
-    meters_read(b, &m);
+    meters_window(b, 300, &m0, &m);
     static const int trim_atten[AM_LANES] = {0, 128, -64, 0};
     for (int i = 0; i < AM_LANES; i++) {
         unsigned want = gm_level(x[i]) + 20 * 256 + (unsigned)trim_atten[i];
@@ -2052,9 +2057,7 @@ static void test_meters(void)
     }
     /* single-ended: the minus lanes play zeros and are not metered */
     path_write(b, 192000, BAL_REG_TOPOLOGY, BAL_TOPOLOGY_MODE_SE, 0, 0);
-    meters_read(b, &m0);
-    run_frames(b, 300);
-    meters_read(b, &m);
+    meters_window(b, 300, &m0, &m);
     CHECK_EQ(m.peak[0], gm_level(x[0]) + 20 * 256);
     CHECK_EQ(m.peak[1], BAL_GAIN_SILENT);
     CHECK_EQ(m.peak[2], gm_level(x[2]) + 20 * 256 - 64);
@@ -2063,8 +2066,7 @@ static void test_meters(void)
     /* a read clears: muted, two reads; the second finds nothing */
     CHECK_EQ(simhost_write(b->h, BAL_REG_CTRL, BAL_CTRL_MUTE_MASK), BAL_ST_OK);
     wait_ramp(b, 192000);
-    meters_read(b, &m0);
-    meters_read(b, &m);
+    meters_window(b, 0, &m0, &m); /* two reads, nothing between */
     for (int i = 0; i < AM_LANES; i++) {
         CHECK(m0.peak[i] < BAL_GAIN_SILENT); /* the fade down */
         CHECK_EQ(m.peak[i], BAL_GAIN_SILENT);
@@ -2084,9 +2086,7 @@ static void test_meters(void)
     double worst_louder = 0, worst_quieter = 0;
     unsigned outside = 0;
     for (int w = 0; w < 4; w++) {
-        meters_read(b, &m0);
-        run_frames(b, 1500 + 97 * w);
-        meters_read(b, &m);
+        meters_window(b, 1500 + 97 * w, &m0, &m);
         run_frames(b, 8);
         for (int i = 0; i < AM_LANES; i++) {
             unsigned wide = BAL_GAIN_SILENT, narrow = BAL_GAIN_SILENT;
