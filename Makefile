@@ -115,7 +115,7 @@ SIM_HZ     := $(call regmap_const,SYSCLK_EXACT_HZ)
 SIM_PARAMS := -GSYS_CLK_HZ=$(SIM_HZ) -GCLK_EXACT=1 -GSETTLE_CYCLES=256 -GBUILD_HASH=$(BUILD_HASH)
 
 # ---------------------------------------------------------------- host
-HOST_LIB_SRC := host/proto.c host/link.c host/transport.c host/transport_sim.c host/transport_ftdi.c \
+HOST_LIB_SRC := host/proto.c host/link.c host/config.c host/transport.c host/transport_sim.c host/transport_ftdi.c \
                 host/ftdi_util.c host/util.c host/filter.c host/filter_dev.c host/fir_design.c \
                 sim/tonemodel.c sim/interp.c sim/gainmodel.c \
                 $(GEN)/regmap.c
@@ -237,9 +237,9 @@ $(BUILD)/obj/tests/%.o: tests/%.c tests/check.h tests/fakepeer.h $(GEN)/regmap.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -c -o $@ $<
 
 # ---------------------------------------------------------------- fuzzing (libFuzzer)
-FUZZERS    := fuzz_request fuzz_reply
+FUZZERS    := fuzz_request fuzz_reply fuzz_config
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_SRC   := host/proto.c host/link.c host/util.c sim/linkmodel.c $(GEN)/regmap.c
+FUZZ_SRC   := host/proto.c host/link.c host/util.c host/config.c sim/linkmodel.c sim/tonemodel.c $(GEN)/regmap.c
 FUZZ_BINS  := $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
 FUZZ_SECONDS ?= 60
 

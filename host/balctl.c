@@ -1,8 +1,10 @@
 /* balctl: control a balanced DAC engine (iCEBreaker over USB, or balsim over a socket). */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "filter_dev.h"
 #include "fir_design.h"
 #include "ftdi_util.h"
@@ -1555,9 +1559,9 @@ static int cmd_status(struct session *s, int argc, char **argv)
     const char *topo = code_name(BAL_REG_TOPOLOGY, "MODE", BAL_FIELD(TOPOLOGY, MODE, rt[1]));
     bool mute = BAL_FIELD(CTRL, MUTE, ctl[0]), ready = BAL_FIELD(STATUS, DSP_READY, ctl[1]);
     bool exact = BAL_FIELD(STATUS, CLK_EXACT, ctl[1]);
-    double tone_hz = tone_hz_for_inc(tn[0]), tone_db = -0.5 * BAL_FIELD(TONE_LEVEL, ATTEN, tn[1]);
-    double volume_db = -db_of_units((long)BAL_FIELD(VOLUME, ATTEN, gn[0]));
-    double ceiling_db = -db_of_units((long)BAL_FIELD(CEILING, ATTEN, gn[5]));
+    double tone_hz = tone_hz_for_inc(tn[0]), tone_db = 0.0 - 0.5 * BAL_FIELD(TONE_LEVEL, ATTEN, tn[1]);
+    double volume_db = 0.0 - db_of_units((long)BAL_FIELD(VOLUME, ATTEN, gn[0]));
+    double ceiling_db = 0.0 - db_of_units((long)BAL_FIELD(CEILING, ATTEN, gn[5]));
     double trim_db[4];  /* L+ L- R+ R-, as the map orders them */
     for (unsigned i = 0; i < 4; i++) {
         long t = (long)BAL_FIELD(TRIM_LP, GAIN, gn[1 + i]);
@@ -1612,6 +1616,252 @@ static int cmd_status(struct session *s, int argc, char **argv)
     printf("trims         L+ %+.2f, L- %+.2f, R+ %+.2f, R- %+.2f dB\n", trim_db[0], trim_db[1],
            trim_db[2], trim_db[3]);
     printf("words         %u bits, dither %s\n", word_bits, dither ? "on" : "off");
+    return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- configurations */
+
+#define CONFIG_FILE_MAX (64 * 1024)
+
+/* The configuration's registers as the device holds them, and the live filter bank */
+static int config_read(struct session *s, struct bal_config *c, uint32_t words[BAL_CFG_NREGS],
+                       uint32_t *filter_status)
+{
+    int rc = need_link(s);
+    for (unsigned i = 0; !rc && i < BAL_CFG_NREGS; i++)
+        if ((rc = bal_read(&s->link, bal_config_regs[i], 1, &words[i])))
+            return link_error(s, rc);
+    if (!rc && (rc = bal_filter_status(&s->link, filter_status)))
+        return link_error(s, rc);
+    if (!rc)
+        bal_config_from_words(c, words, BAL_FIELD(FILTER_STATUS, LIVE, *filter_status));
+    return rc;
+}
+
+static int cmd_dump(struct session *s, int argc, char **argv)
+{
+    (void)argv;
+    if (argc)
+        return usage_error("dump takes no arguments");
+    struct bal_config c;
+    uint32_t words[BAL_CFG_NREGS], st;
+    int rc = config_read(s, &c, words, &st);
+    if (rc)
+        return rc;
+    if (s->json) {
+        bal_config_print_json(stdout, &c);
+    } else {
+        printf("# balanced: the device's settings (balctl dump; balctl apply FILE sets them)\n");
+        bal_config_print(stdout, &c);
+    }
+    return EXIT_OK;
+}
+
+/* A file's text, NUL-terminated (at most CONFIG_FILE_MAX bytes), into buf */
+static int read_text_file(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return report(EXIT_USAGE, "%s: %s", path, strerror(errno));
+    size_t n = fread(buf, 1, cap, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return report(EXIT_USAGE, "%s: read error", path);
+    if (n == cap)
+        return report(EXIT_USAGE, "%s: longer than %zu bytes: not a configuration", path, cap - 1);
+    if (memchr(buf, 0, n))
+        return report(EXIT_USAGE, "%s: a NUL byte: not a configuration", path);
+    buf[n] = 0;
+    return EXIT_OK;
+}
+
+/* The file's checks against the device: its volume within the ceiling in force, its filter bank
+ * one that holds a filter */
+static int config_check_device(struct session *s, const char *label, const struct bal_config *c,
+                               const struct bal_config *dev, uint32_t filter_status)
+{
+    uint32_t ceiling = c->given[BAL_CFG_CEILING_DB] ? c->value[BAL_CFG_CEILING_DB] : dev->value[BAL_CFG_CEILING_DB];
+    if (c->given[BAL_CFG_VOLUME_DB] && c->value[BAL_CFG_VOLUME_DB] < ceiling)
+        return usage_error("%s:%u: gain.volume_db is above the device's ceiling: the allowed range is "
+                           "%.0f..%.2f dB", label, c->line[BAL_CFG_VOLUME_DB], GAIN_DB_MIN,
+                           -db_of_units((long)ceiling));
+    if (c->given[BAL_CFG_FILTER_BANK]) {
+        struct bal_bank k;
+        int rc = bal_filter_bank(&s->link, c->value[BAL_CFG_FILTER_BANK], filter_status, &k);
+        if (rc)
+            return link_error(s, rc);
+        if (!k.valid)
+            return usage_error("%s:%u: filter.bank %u holds no committed filter ('filter list')", label,
+                               c->line[BAL_CFG_FILTER_BANK], c->value[BAL_CFG_FILTER_BANK]);
+    }
+    return EXIT_OK;
+}
+
+/* Applies a configuration file: every line checked, and the file against the device, before
+ * anything is written; then the registers that change, in bal_config_regs' order, and the bank */
+static int config_apply(struct session *s, const char *path, const char *label)
+{
+    static char text[CONFIG_FILE_MAX + 1];
+    char err[300];
+    struct bal_config c, dev;
+    int rc = read_text_file(path, text, sizeof text);
+    if (rc)
+        return rc;
+    if (!bal_config_parse(text, &c, err, sizeof err))
+        return usage_error("%s:%s", label, err);
+    uint32_t words[BAL_CFG_NREGS], st;
+    bool changed[BAL_CFG_NREGS];
+    if ((rc = config_read(s, &dev, words, &st)) || (rc = config_check_device(s, label, &c, &dev, st)))
+        return rc;
+    bal_config_to_words(&c, words, changed);
+    unsigned written = 0;
+    for (unsigned i = 0; i < BAL_CFG_NREGS; i++)
+        if (changed[i]) {
+            if ((rc = write_word(s, bal_config_regs[i], words[i])))
+                return rc;
+            written++;
+        }
+    bool select = c.given[BAL_CFG_FILTER_BANK] && c.value[BAL_CFG_FILTER_BANK] != dev.value[BAL_CFG_FILTER_BANK];
+    if (select && (rc = bal_filter_select(&s->link, c.value[BAL_CFG_FILTER_BANK])))
+        return link_error(s, rc);
+    unsigned given = 0;
+    for (unsigned k = 0; k < BAL_CFG_KEYS; k++)
+        given += c.given[k];
+    if (s->json)
+        printf("{\"file\":\"%s\",\"settings\":%u,\"registers_written\":%u,\"bank_selected\":%s}\n", label,
+               given, written, select ? "true" : "false");
+    else
+        printf("%s: %u settings, %u register%s written%s\n", label, given, written, written == 1 ? "" : "s",
+               select ? ", filter bank selected" : "");
+    return EXIT_OK;
+}
+
+static int cmd_apply(struct session *s, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("apply takes one argument: FILE");
+    return config_apply(s, argv[0], argv[0]);
+}
+
+/* The presets' directory: $XDG_CONFIG_HOME/balanced/presets (~/.config when unset) */
+static int preset_dir(char *out, size_t cap, bool create)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char base[PATH_MAX];
+    if (xdg && *xdg == '/')
+        snprintf(base, sizeof base, "%s", xdg);
+    else if (home && *home)
+        snprintf(base, sizeof base, "%s/.config", home);
+    else
+        return report(EXIT_USAGE, "preset: neither XDG_CONFIG_HOME nor HOME is set");
+    const char *parts[] = {"", "/balanced", "/balanced/presets"};
+    for (unsigned i = 0; i < 3; i++) {
+        snprintf(out, cap, "%s%s", base, parts[i]);
+        if (create && mkdir(out, 0755) != 0 && errno != EEXIST)
+            return report(EXIT_IO, "preset: %s: %s", out, strerror(errno));
+    }
+    return EXIT_OK;
+}
+
+/* A preset's name: 1..64 of letters, digits, '.', '_', '-', not starting with '.' */
+static bool preset_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64 || name[0] == '.')
+        return false;
+    return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+static int preset_path(const char *cmd, const char *name, char *out, size_t cap, bool create)
+{
+    if (!preset_name_ok(name))
+        return usage_error("preset %s: NAME '%s' is not 1..64 of letters, digits, '.', '_', '-' "
+                           "(not starting with '.')", cmd, name);
+    char dir[PATH_MAX];
+    int rc = preset_dir(dir, sizeof dir, create);
+    if (!rc)
+        snprintf(out, cap, "%s/%s.conf", dir, name);
+    return rc;
+}
+
+static int preset_save(struct session *s, const char *name)
+{
+    char path[PATH_MAX + 80], tmp[PATH_MAX + 90];
+    struct bal_config c;
+    uint32_t words[BAL_CFG_NREGS], st;
+    int rc = preset_path("save", name, path, sizeof path, true);
+    if (rc || (rc = config_read(s, &c, words, &st)))
+        return rc;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path); /* whole or not at all */
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return report(EXIT_IO, "preset save: %s: %s", tmp, strerror(errno));
+    fprintf(f, "# balanced preset '%s' (balctl preset save)\n", name);
+    bal_config_print(f, &c);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return report(EXIT_IO, "preset save: %s: %s", path, strerror(errno));
+    }
+    if (s->json)
+        printf("{\"preset\":\"%s\",\"saved\":\"%s\"}\n", name, path);
+    else
+        printf("preset '%s' saved: %s\n", name, path);
+    return EXIT_OK;
+}
+
+static int preset_list(struct session *s)
+{
+    char dir[PATH_MAX];
+    int rc = preset_dir(dir, sizeof dir, false);
+    if (rc)
+        return rc;
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    if (n < 0 && errno != ENOENT)
+        return report(EXIT_IO, "preset list: %s: %s", dir, strerror(errno));
+    const char *sep = "[";
+    for (int i = 0; i < n; i++) {
+        const char *e = names[i]->d_name;
+        size_t len = strlen(e);
+        if (len > 5 && !strcmp(e + len - 5, ".conf") && e[0] != '.') {
+            if (s->json)
+                printf("%s\"%.*s\"", sep, (int)(len - 5), e);
+            else
+                printf("%.*s\n", (int)(len - 5), e);
+            sep = ",";
+        }
+        free(names[i]);
+    }
+    if (n > 0)
+        free(names);
+    if (s->json)
+        printf("%s]\n", *sep == '[' ? "[" : "");
+    return EXIT_OK;
+}
+
+static int cmd_preset(struct session *s, int argc, char **argv)
+{
+    if (argc == 1 && !strcmp(argv[0], "list"))
+        return preset_list(s);
+    if (argc != 2 || (strcmp(argv[0], "save") && strcmp(argv[0], "load") && strcmp(argv[0], "delete")))
+        return usage_error("preset: expected save NAME, load NAME, list or delete NAME");
+    if (!strcmp(argv[0], "save"))
+        return preset_save(s, argv[1]);
+    char path[PATH_MAX + 80];
+    int rc = preset_path(argv[0], argv[1], path, sizeof path, false);
+    if (rc)
+        return rc;
+    if (access(path, F_OK) != 0)
+        return usage_error("preset %s: no preset '%s' ('preset list')", argv[0], argv[1]);
+    if (!strcmp(argv[0], "load"))
+        return config_apply(s, path, path);
+    if (unlink(path) != 0)
+        return report(EXIT_IO, "preset delete: %s: %s", path, strerror(errno));
+    if (s->json)
+        printf("{\"preset\":\"%s\",\"deleted\":true}\n", argv[1]);
+    else
+        printf("preset '%s' deleted\n", argv[1]);
     return EXIT_OK;
 }
 
@@ -1686,6 +1936,23 @@ static const struct command commands[] = {
      "20 updates a second); --count N 1..1000000 stops after N. The device's meters are held\n"
      "until read and a read clears them: one monitor at a time sees them all. --json: a line\n"
      "an update ({\"t_s\", \"lanes\": [{\"lane\", \"peak_dbfs\" (null: silent), \"clips\"}]})."},
+    {"dump", cmd_dump, "",
+     "Prints the device's settings as a configuration: one 'key = value' a line, the keys of\n"
+     "'status --json' (source, tone.hz, tone.level_db, output.slot_bits, oversample.ratio (the\n"
+     "ratio asked), oversample.nos, filter.bank, route, invert.left, invert.right, topology,\n"
+     "mute, gain.ceiling_db, gain.volume_db, gain.trim_db.l+ .. r-, gain.bits, gain.dither).\n"
+     "'balctl dump > x.conf; balctl apply x.conf' restores them. --json: one object."},
+    {"apply", cmd_apply, "FILE",
+     "Sets the settings in FILE ('key = value' lines as dump prints them, any subset, in any\n"
+     "order; # comments). Every line is checked, and the file against the device (the volume\n"
+     "within the ceiling, the filter bank committed), before anything is written: a bad file\n"
+     "changes nothing and its line is named (exit 2). Then the registers that change are\n"
+     "written, the ceiling before the volume, and the bank selected."},
+    {"preset", cmd_preset, "save NAME | load NAME | list | delete NAME",
+     "Named configurations in $XDG_CONFIG_HOME/balanced/presets (~/.config when unset), one\n"
+     "NAME.conf each: save writes the device's settings (as dump), load applies one (as\n"
+     "apply), list prints the names, delete removes one. NAME: 1..64 letters, digits, '.', '_',\n"
+     "'-', not starting with '.'."},
     {"filter", cmd_filter,
      "nos on|off | design --type T [--out FILE] [OPTIONS] | load FILE [--bank N] [--name NAME] | list |\n"
      "       select BANK | show [BANK|FILE] [--rate HZ] [--passband HZ] [--stopband HZ]",

@@ -838,6 +838,196 @@ static void test_monitor(void)
     CHECK_EQ(balctl("input i2s\n", "-d", dev_arg, "-", NULL), 0);
 }
 
+/* Writes text to path (for configuration files) */
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+/* balctl dump's text, into buf */
+static bool dump_into(char *buf, size_t cap)
+{
+    size_t n;
+    if (balctl(NULL, "-d", dev_arg, "dump", NULL) != 0 || (n = strlen(out)) >= cap)
+        return false;
+    memcpy(buf, out, n + 1);
+    return true;
+}
+
+/* "key = value" of a dump's text, the value copied into val; false if the key is not there */
+static bool dump_value(const char *dump, const char *key, char *val, size_t cap)
+{
+    char pat[80];
+    snprintf(pat, sizeof pat, "\n%s = ", key);
+    const char *p = strstr(dump, pat);
+    if (!p)
+        return false;
+    p += strlen(pat);
+    size_t n = strcspn(p, "\n");
+    snprintf(val, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+    return true;
+}
+
+/* balctl dump and apply: a file's settings reach the device (status shows them); a dump applied
+ * back restores every setting (round trip); each kind of bad file is refused with exit 2 and
+ * its line, and changes nothing; --json dump carries the same values as the text. */
+static void test_config_dump_apply(void)
+{
+    static char before[8192], set[8192], after[8192];
+    const char *path = "build/e2e-config.conf";
+    CHECK(dump_into(before, sizeof before));
+    CHECK(strncmp(before, "# ", 2) == 0);
+    write_file(path, "# a listening setup\n"
+                     "source = tone\n"
+                     "tone.hz = 997\n"
+                     "tone.level_db = -6.5   # loud\n"
+                     "\n"
+                     "  gain.ceiling_db = -3\n"
+                     "gain.volume_db = -12.5\n"
+                     "gain.trim_db.r- = -0.25\n"
+                     "topology = se\n"
+                     "route = swap\n"
+                     "invert.left = on\n"
+                     "gain.bits = 32\n"
+                     "gain.dither = off\n"
+                     "oversample.ratio = 4\n"
+                     "filter.bank = 0\n");
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", path, NULL), 0);
+    CHECK(strstr(out, "13 settings") != NULL);
+    CHECK(dump_into(set, sizeof set));
+    static const char *const want[][2] = {
+        {"source", "tone"},          {"tone.hz", "997.000001"},         {"tone.level_db", "-6.5"},
+        {"gain.ceiling_db", "-3.0000"}, {"gain.volume_db", "-12.5000"}, {"gain.trim_db.r-", "-0.2500"},
+        {"gain.trim_db.l+", "0.0000"}, {"topology", "se"},              {"route", "swap"},
+        {"invert.left", "on"},       {"invert.right", "off"},           {"gain.bits", "32"},
+        {"gain.dither", "off"},      {"oversample.ratio", "4"},         {"filter.bank", "0"},
+    };
+    char val[64];
+    for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++) {
+        CHECK(dump_value(set, want[i][0], val, sizeof val));
+        CHECK_EQ(strcmp(val, want[i][1]), 0);
+        if (strcmp(val, want[i][1]))
+            printf("  %s = %s, expected %s\n", want[i][0], val, want[i][1]);
+    }
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "status", NULL), 0);
+    CHECK(strstr(out, "volume        -12.50 dB (ceiling -3.00 dB)\n") != NULL);
+    CHECK(strstr(out, "topology      se\n") != NULL);
+    /* --json dump: every line of the text dump is there as "key":value */
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "--json", "dump", NULL), 0);
+    unsigned keys = 0, found = 0;
+    for (const char *p = strchr(set, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+        char key[64], v[64], a[160], b[160];
+        if (sscanf(p + 1, "%63s = %63s", key, v) != 2)
+            continue;
+        keys++;
+        snprintf(a, sizeof a, "\"%s\":%s", key, !strcmp(v, "on") ? "true" : !strcmp(v, "off") ? "false" : v);
+        snprintf(b, sizeof b, "\"%s\":\"%s\"", key, v);
+        found += strstr(out, a) != NULL || strstr(out, b) != NULL;
+    }
+    CHECK_EQ(keys, 20);
+    CHECK_EQ(found, keys);
+    CHECK(out[0] == '{' && strstr(out, "}\n") != NULL);
+
+    /* bad files: exit 2, the file and line named, nothing changed */
+    static const struct {
+        const char *text, *where, *what;
+    } bad[] = {
+        {"gain.volume_db = -3\nvolume = -3\n", ":2:", "unknown key"},
+        {"gain.volume_db = -3\ngain.volume_db = -4\n", ":2:", "twice"},
+        {"mute on\n", ":1:", "key = value"},
+        {"gain.volume_db = 1\n", ":1:", "-144..0"},
+        {"gain.volume_db = nan\n", ":1:", "-144..0"},
+        {"gain.volume_db = -1 dB\n", ":1:", "one value"},
+        {"gain.bits = 20\n", ":1:", "16|24|32"},
+        {"source = radio\n", ":1:", "silence|i2s|tone"},
+        {"gain.trim_db.l+ = 2\n", ":1:", "-2.00..1.996"},
+        {"tone.level_db = -6.25\n", ":1:", "0.5 dB steps"},
+        {"invert.left = maybe\n", ":1:", "on|off"},
+        {"filter.bank = 9\n", ":1:", "0..7"},
+        {"gain.ceiling_db = -10\n# the volume:\ngain.volume_db = -5\n", ":3:", "above gain.ceiling_db"},
+        {"topology = balanced\ngain.volume_db = -1\n", ":2:", "above the device's ceiling"},
+        {"route = stereo\nfilter.bank = 6\n", ":2:", "no committed filter"},
+    };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_file(path, bad[i].text);
+        CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", path, NULL), 2);
+        bool named = strstr(err, bad[i].where) != NULL && strstr(err, bad[i].what) != NULL;
+        CHECK(named);
+        if (!named)
+            printf("  bad file %u: %s", i, err);
+        CHECK(dump_into(after, sizeof after));
+        CHECK_EQ(strcmp(after, set), 0);
+    }
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", "build/no-such.conf", NULL), 2);
+    CHECK(strstr(err, "build/no-such.conf") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", NULL), 2);
+
+    /* round trip: the dump applied back over other settings restores every one */
+    write_file(path, set);
+    CHECK_EQ(balctl("volume -40\ntopology balanced\nbits 16\ndither on\ntrim r- 1\ninput i2s\n", "-d", dev_arg, "-", NULL), 0);
+    CHECK(dump_into(after, sizeof after));
+    CHECK(strcmp(after, set) != 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", path, NULL), 0);
+    CHECK(dump_into(after, sizeof after));
+    CHECK_EQ(strcmp(after, set), 0);
+    /* and the first dump puts the device back as the test found it */
+    write_file(path, before);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", path, NULL), 0);
+    CHECK(dump_into(after, sizeof after));
+    CHECK_EQ(strcmp(after, before), 0);
+    unlink(path);
+}
+
+/* balctl preset save/list/load/delete under XDG_CONFIG_HOME */
+static void test_presets(void)
+{
+    char dir[128], before[8192], loud[8192], now[8192];
+    snprintf(dir, sizeof dir, "%s/build/e2e-xdg-%d", getenv("PWD") ? getenv("PWD") : ".", getpid());
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    CHECK(dump_into(before, sizeof before));
+    CHECK_EQ(balctl(NULL, "preset", "list", NULL), 0); /* none yet: no directory */
+    CHECK_EQ(out[0], 0);
+    CHECK_EQ(balctl("volume -6\n", "-d", dev_arg, "-", NULL), 0);
+    CHECK(dump_into(loud, sizeof loud));
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "preset", "save", "loud-1.0", NULL), 0);
+    CHECK(strstr(out, "balanced/presets/loud-1.0.conf") != NULL);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "preset", "save", "quiet", NULL), 0);
+    CHECK_EQ(balctl(NULL, "preset", "list", NULL), 0);
+    CHECK_EQ(strcmp(out, "loud-1.0\nquiet\n"), 0);
+    CHECK_EQ(balctl(NULL, "--json", "preset", "list", NULL), 0);
+    CHECK_EQ(strcmp(out, "[\"loud-1.0\",\"quiet\"]\n"), 0);
+    CHECK_EQ(balctl("volume -30\ntopology parallel\n", "-d", dev_arg, "-", NULL), 0);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "preset", "load", "loud-1.0", NULL), 0);
+    CHECK(dump_into(now, sizeof now));
+    CHECK_EQ(strcmp(now, loud), 0);
+    /* refusals: exit 2, nothing changed */
+    static const char *const bad[][2] = {{"load", "nope"}, {"save", "../x"}, {"save", ".hidden"},
+                                         {"delete", "nope"}, {"rename", "loud-1.0"}};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_EQ(balctl(NULL, "-d", dev_arg, "preset", bad[i][0], bad[i][1], NULL), 2);
+    CHECK(dump_into(now, sizeof now));
+    CHECK_EQ(strcmp(now, loud), 0);
+    CHECK_EQ(balctl(NULL, "preset", "delete", "loud-1.0", NULL), 0);
+    CHECK_EQ(balctl(NULL, "preset", "delete", "quiet", NULL), 0);
+    CHECK_EQ(balctl(NULL, "preset", "list", NULL), 0);
+    CHECK_EQ(out[0], 0);
+    /* the device as the test found it */
+    char path[160];
+    snprintf(path, sizeof path, "%s/before.conf", dir);
+    write_file(path, before);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", path, NULL), 0);
+    unlink(path);
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s/balanced/presets", dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/balanced", dir);
+    rmdir(sub);
+    rmdir(dir);
+    unsetenv("XDG_CONFIG_HOME");
+}
+
 static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_info", test_info},
     {"test_write_then_read", test_write_then_read},
@@ -861,6 +1051,8 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_gain_settings", test_gain_settings},
     {"test_volume_steps", test_volume_steps},
     {"test_monitor", test_monitor},
+    {"test_config_dump_apply", test_config_dump_apply},
+    {"test_presets", test_presets},
     {"test_oversample_settings", test_oversample_settings},
     {"test_filter_design_and_show", test_filter_design_and_show},
     {"test_filter_load_list_select", test_filter_load_list_select},
