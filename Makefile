@@ -71,6 +71,10 @@ $(GEN)/gain_rom.vh: $(BUILD)/gaingen
 	$(BUILD)/gaingen $@
 
 # the interpolation engine's built-in coefficients and phase descriptors, from the model's designs
+# make demo's test programme
+$(BUILD)/demogen: tools/demogen.c
+	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -o $@ tools/demogen.c $(SNDFILE_LIBS) -lm
+
 $(BUILD)/firgen: tools/firgen.c sim/interp.c sim/interp.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Isim -o $@ tools/firgen.c sim/interp.c -lm
@@ -342,7 +346,7 @@ fuzz: deps $(FUZZ_BINS)
 fuzz-smoke: deps $(FUZZ_BINS)
 	@sh scripts/fuzz.sh $(BUILD) smoke $(FUZZERS)
 
-demo: deps $(BUILD)/balctl $(BUILD)/balsim
+demo: deps $(BUILD)/balctl $(BUILD)/balsim $(BUILD)/demogen
 	@sh scripts/demo.sh $(BUILD)
 
 bench: deps $(BUILD)/balctl $(BUILD)/balsim $(BUILD)/tests/bench_link

@@ -1,45 +1,99 @@
 #!/bin/sh
-# demo.sh BUILD_DIR: the simulated FPGA served by balsim, configured by the real balctl.
-# Writes BUILD_DIR/demo/session.txt (the commands and what they printed).
+# demo.sh BUILD_DIR: make demo. The simulated FPGA (balsim) plays a test programme into its I2S
+# input while the real balctl changes settings on its UART, at set points of simulated time:
+# a filter bank loaded before the audio, a volume ramp down and up during the multitone,
+# balanced -> single-ended -> balanced during the speech, and a switch to the minimum-phase
+# filter before the second sweep. Writes BUILD_DIR/demo/:
+#   programme.wav     the input: 48 kHz stereo 24-bit (tools/demogen; parts.txt: its parts)
+#   lanes.wav         what the two DACs receive: L+ L- R+ R-, 384 kHz, 32-bit
+#   differential.wav  (L+ - L-)/2, (R+ - R-)/2: what a balanced input stage hears
+#   events.txt        each live change: simulated ms after the programme started, the command
+#   session.txt       the balctl session, commands and what they printed
 set -eu
 build=${1:-build}
 out="$build/demo"
 mkdir -p "$out"
 sock="$out/balsim.sock"
 log="$out/session.txt"
-. "$(dirname "$0")/lib.sh"
-start_balsim "$build" "$sock"
-
+balctl="$build/balctl"
 : >"$log"
-run() {
-    printf '$ balctl %s\n' "$*" | tee -a "$log"
-    "$build/balctl" -d "sim:$sock" "$@" 2>&1 | tee -a "$log" || true
-    echo | tee -a "$log"
-}
-run info
-run reg write SCRATCH 0xC0FFEE
-run reg read SCRATCH
-run reg write SCRATCH_RAM 1 2 3 0xC0 0xDB
-run reg read SCRATCH_RAM 5
-run reg write CTRL 4
-run ping 200
-run --json info
-run status
-run tone 997 -1
-run input tone
-run topology balanced
-run status
-run oversample 2
-run filter nos on
-run status
-run filter nos off
-run oversample 8
-run input i2s
+started=$(date +%s)
+step() { printf 'demo [%3ss]: %s\n' $(($(date +%s) - started)) "$*"; }
 
-# audio: a WAV through the I2S pins of the simulated FPGA, the four DAC lanes back out
-wav="$out/music.wav"
-sox -n -r 48000 -b 24 -c 2 "$wav" synth 0.05 sine 1000 sine 440 vol 0.9 2>/dev/null
-printf 'topology balanced\nroute stereo\n' >"$out/config.txt"
-printf '$ balsim --in %s --out %s --config %s\n' "$wav" "$out/lanes.wav" "$out/config.txt" | tee -a "$log"
-"$build/balsim" --in "$wav" --out "$out/lanes.wav" --config "$out/config.txt" 2>&1 | tee -a "$log"
-echo "demo: session written to $log"
+# ---- the programme; speech from espeak-ng where it is installed
+speech=
+if command -v espeak-ng >/dev/null 2>&1 && command -v sox >/dev/null 2>&1; then
+    espeak-ng -w "$out/speech-22k.wav" "A balanced output carries each channel twice, once inverted." \
+        2>/dev/null && sox "$out/speech-22k.wav" -r 48000 "$out/speech.wav" 2>/dev/null && speech="$out/speech.wav"
+fi
+step "the test programme (sweep, 997 Hz, multitone, ${speech:+speech from espeak-ng}${speech:-a synthesized voice}, sweep)"
+"$build/demogen" "$out/programme.wav" "$out/parts.txt" $speech
+
+# ---- the second filter, designed as the device will store it; the settings before the audio
+"$balctl" filter design --type minimum --taps 160 --attenuation 120 --name minimum --out "$out/minimum.txt" >>"$log"
+cat >"$out/start.txt" <<EOF
+filter load $out/minimum.txt --bank 1
+filter select 0
+topology balanced
+volume 0
+bits 24
+dither on
+input i2s
+EOF
+
+# ---- balsim: the programme in, the lanes out, its UART on the socket
+step "balsim: $(awk '{ n = $3 } END { printf "%.1f", (n + 2400) / 48000 }' "$out/parts.txt") s of audio at 8x (about a minute a second on one core)"
+"$build/balsim" --in "$out/programme.wav" --out "$out/lanes.wav" --config "$out/start.txt" \
+    --socket "$sock" >"$out/balsim.log" 2>&1 &
+balsim_pid=$!
+trap 'kill $balsim_pid 2>/dev/null; rm -f "$sock"' INT TERM
+# balsim's own balctl applies start.txt first (the socket takes one client at a time): the
+# programme plays once balsim reports progress
+until grep -q 'simulated' "$out/balsim.log"; do
+    kill -0 $balsim_pid 2>/dev/null || { echo "demo: balsim ended early (see $out/balsim.log)" >&2; exit 1; }
+    sleep 0.1
+done
+
+run() { # a balctl command, logged
+    printf '$ balctl %s\n' "$*" >>"$log"
+    "$balctl" -d "sim:$sock" "$@" >>"$log" 2>&1 || echo "demo: balctl $* failed (see $log)" >&2
+}
+uptime_ms() {
+    "$balctl" -d "sim:$sock" --json reg read UPTIME 2>/dev/null | sed -n 's/.*"value":\([0-9]*\).*/\1/p'
+}
+# the programme starts when the input plays: state "playing"
+until "$balctl" -d "sim:$sock" status 2>/dev/null | grep -q '^state *playing'; do
+    sleep 0.02
+    kill -0 $balsim_pid 2>/dev/null || { echo "demo: balsim ended early (see $out/balsim.log)" >&2; exit 1; }
+done
+t0=$(uptime_ms)
+run status
+: >"$out/events.txt"
+at() { # MS COMMAND...: waits until MS of simulated time after the start, then runs COMMAND
+    ms=$1
+    shift
+    until [ "$(uptime_ms)" -ge $((t0 + ms)) ]; do sleep 0.01; done
+    printf '%s %s\n' $(($(uptime_ms) - t0)) "$*" >>"$out/events.txt"
+    run "$@"
+}
+part_ms() { # NAME: where the part starts, in ms of the programme
+    awk -v p="$1" '$1 == p { printf "%d", $2 / 48 }' "$out/parts.txt"
+}
+
+multi=$(part_ms multitone)
+step "the multitone: the volume ramps down to -30 dB and back up"
+for db in 3 6 9 12 15 18 21 24 27 30; do at $((multi + 10 * db)) volume -$db; done
+for db in 27 24 21 18 15 12 9 6 3 0; do at $((multi + 310 + 10 * (30 - db))) volume -$db; done
+speech_ms=$(part_ms speech)
+step "the speech: balanced -> single-ended -> balanced"
+at $((speech_ms + 300)) topology se
+at $((speech_ms + 800)) topology balanced
+step "the second sweep: the minimum-phase filter"
+at $(($(part_ms sweep2) - 40)) filter select 1
+step "balsim: to the programme's end"
+wait $balsim_pid || { echo "demo: balsim failed (see $out/balsim.log)" >&2; exit 1; }
+rm -f "$sock"
+
+# ---- the differential signal
+sox -D "$out/lanes.wav" "$out/differential.wav" remix 1v0.5,2v-0.5 3v0.5,4v-0.5
+step "written: $out/lanes.wav, $out/differential.wav, $out/events.txt, $out/session.txt"
