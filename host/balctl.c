@@ -771,17 +771,6 @@ static int cmd_format(struct session *s, int argc, char **argv)
     return set_coded(s, argc, argv, "format", BAL_REG_OUT_FORMAT, "SLOT", "24|32");
 }
 
-/* A decimal number, nothing else (no hex, no exponent, no spaces). */
-static bool parse_decimal(const char *s, double *out)
-{
-    char *end;
-    if (!*s || strpbrk(s, "xXeEpPnNiI ") || isspace((unsigned char)*s))
-        return false;
-    errno = 0;
-    *out = strtod(s, &end);
-    return !*end && errno == 0;
-}
-
 #define TONE_MAX_HZ 23999.0
 #define TONE_MIN_DB (-127.5)
 
@@ -790,9 +779,9 @@ static int cmd_tone(struct session *s, int argc, char **argv)
     double hz, db;
     if (argc != 2)
         return usage_error("tone takes two arguments: FREQ_HZ LEVEL_DB");
-    if (!parse_decimal(argv[0], &hz) || hz < 1.0 || hz > TONE_MAX_HZ)
+    if (!bal_parse_decimal(argv[0], &hz) || hz < 1.0 || hz > TONE_MAX_HZ)
         return usage_error("tone: FREQ_HZ '%s' is not in 1..%.0f", argv[0], TONE_MAX_HZ);
-    if (!parse_decimal(argv[1], &db) || db > 0 || db < TONE_MIN_DB || db * 2 != floor(db * 2))
+    if (!bal_parse_decimal(argv[1], &db) || db > 0 || db < TONE_MIN_DB || db * 2 != floor(db * 2))
         return usage_error("tone: LEVEL_DB '%s' is not in %.1f..0 in 0.5 dB steps", argv[1],
                            TONE_MIN_DB);
     uint32_t v[2] = {tone_inc_for_hz(hz), (uint32_t)lround(-db * 2)};
@@ -820,7 +809,7 @@ static double db_of_units(long units)
 static bool parse_gain_db(const char *s, double lo, double hi, long *units)
 {
     double db;
-    if (!parse_decimal(s, &db) || db < lo || db > hi)
+    if (!bal_parse_decimal(s, &db) || db < lo || db > hi)
         return false;
     *units = lround(db * BAL_GAIN_UNIT_PER_DB);
     return true;
@@ -1378,7 +1367,7 @@ static int filter_design(struct session *s, int argc, char **argv)
         } else if (!strcmp(o, "--bank")) {
             if (!bal_parse_long(v, 1, BAL_FILTER_BANKS - 1, &bank))
                 return usage_error("filter design: --bank '%s' is not in 1..%d", v, BAL_FILTER_BANKS - 1);
-        } else if (!parse_decimal(v, &d)) {
+        } else if (!bal_parse_decimal(v, &d)) {
             return usage_error("filter design: %s '%s' is not a number", o, v);
         } else if (!strcmp(o, "--rate")) {
             rate = d;
@@ -1437,7 +1426,7 @@ static int filter_show(struct session *s, int argc, char **argv)
         if (!strcmp(o, "--rate") || !strcmp(o, "--passband") || !strcmp(o, "--stopband")) {
             if (!(v = option_value(argc, argv, &i, o)))
                 return EXIT_USAGE;
-            if (!parse_decimal(v, &d) || d <= 0)
+            if (!bal_parse_decimal(v, &d) || d <= 0)
                 return usage_error("filter show: %s '%s' is not a positive number", o, v);
             *(!strcmp(o, "--rate") ? &rate : !strcmp(o, "--passband") ? &pb : &sb) = d;
         } else if (o[0] == '-' && o[1]) {

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "regmap.h"
+#include "util.h"
 #include "tonemodel.h"
 
 enum kind {
@@ -100,17 +101,6 @@ static void value_word(const struct bal_value_info *v, enum kind kind, char *out
         *c = (char)tolower((unsigned char)*c);
 }
 
-/* A decimal number and nothing else (no hex, exponent, inf or nan). */
-static bool parse_decimal(const char *s, double *out)
-{
-    char *end;
-    if (!*s || strpbrk(s, "xXeEpPnNiI"))
-        return false;
-    errno = 0;
-    *out = strtod(s, &end);
-    return !*end && errno == 0;
-}
-
 static bool fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
 {
     int n = snprintf(err, errlen, "%u: ", line);
@@ -150,46 +140,36 @@ static bool parse_value(const struct key_info *k, const char *word, unsigned lin
             return *v = 0, true;
         return fail(err, errlen, line, "%s: '%s' is not one of on|off", k->name, word);
     case K_TONE_HZ: /* judged by the step it makes: dump's 1 Hz is 0.999995, the nearest step */
-        if (!parse_decimal(word, &x) || x <= 0 || x >= 2 * TONE_HZ_MAX ||
+        if (!bal_parse_decimal(word, &x) || x <= 0 || x >= 2 * TONE_HZ_MAX ||
             tone_inc_for_hz(x) < tone_inc_for_hz(1.0) || tone_inc_for_hz(x) > tone_inc_for_hz(TONE_HZ_MAX))
             return fail(err, errlen, line, "%s: '%s' is not in 1..%.0f (Hz)", k->name, word, TONE_HZ_MAX);
         *v = tone_inc_for_hz(x);
         return true;
     case K_TONE_DB:
-        if (!parse_decimal(word, &x) || x > 0 || x < TONE_DB_MIN || x * 2 != floor(x * 2))
+        if (!bal_parse_decimal(word, &x) || x > 0 || x < TONE_DB_MIN || x * 2 != floor(x * 2))
             return fail(err, errlen, line, "%s: '%s' is not in %.1f..0 in 0.5 dB steps", k->name,
                         word, TONE_DB_MIN);
         *v = (uint32_t)lround(-x * 2);
         return true;
     case K_ATTEN_DB:
-        if (!parse_decimal(word, &x) || x > 0 || x < GAIN_DB_MIN)
+        if (!bal_parse_decimal(word, &x) || x > 0 || x < GAIN_DB_MIN)
             return fail(err, errlen, line, "%s: '%s' is not in %.0f..0 (dB)", k->name, word, GAIN_DB_MIN);
         *v = (uint32_t)lround(-x * UNITS_PER_DB);
         return true;
     case K_TRIM_DB:
-        if (!parse_decimal(word, &x) || x < (double)TRIM_UNITS_MIN / UNITS_PER_DB ||
+        if (!bal_parse_decimal(word, &x) || x < (double)TRIM_UNITS_MIN / UNITS_PER_DB ||
             x > (double)TRIM_UNITS_MAX / UNITS_PER_DB)
             return fail(err, errlen, line, "%s: '%s' is not in %.2f..%.3f (dB)", k->name, word,
                         (double)TRIM_UNITS_MIN / UNITS_PER_DB, (double)TRIM_UNITS_MAX / UNITS_PER_DB);
         *v = (uint32_t)lround(x * UNITS_PER_DB) & 0x3FFu;
         return true;
     case K_BANK:
-        if (!parse_decimal(word, &x) || x != floor(x) || x < 0 || x > BAL_FILTER_BANKS - 1)
+        if (!bal_parse_decimal(word, &x) || x != floor(x) || x < 0 || x > BAL_FILTER_BANKS - 1)
             return fail(err, errlen, line, "%s: '%s' is not in 0..%d", k->name, word, BAL_FILTER_BANKS - 1);
         *v = (uint32_t)x;
         return true;
     }
     return fail(err, errlen, line, "%s: no parser", k->name);
-}
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = 0;
-    return s;
 }
 
 /* One line (its comment already cut off): a key and its value into c */
@@ -199,7 +179,7 @@ static bool parse_line(char *text, unsigned line, struct bal_config *c, char *er
     if (!eq)
         return fail(err, errlen, line, "expected 'key = value'");
     *eq = 0;
-    char *name = trim(text), *word = trim(eq + 1);
+    char *name = bal_trim(text), *word = bal_trim(eq + 1);
     unsigned k = 0;
     while (k < BAL_CFG_KEYS && strcmp(name, keys[k].name))
         k++;
@@ -232,7 +212,7 @@ bool bal_config_parse(const char *text, struct bal_config *c, char *err, size_t 
         p += n + (nl != NULL);
         if (strchr(buf, '#'))
             *strchr(buf, '#') = 0;
-        char *t = trim(buf);
+        char *t = bal_trim(buf);
         if (*t && !parse_line(t, line, c, err, errlen))
             return false;
     }

@@ -10,6 +10,7 @@
 #include <sndfile.h>
 
 #include "interp.h"
+#include "util.h"
 
 #define Q30 1073741824.0
 #define DC_TOLERANCE_DB 0.1
@@ -177,16 +178,6 @@ static bool quantize(const char *path, const char *unit, const struct raw_taps *
     return true;
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = 0;
-    return s;
-}
-
 static bool load_text(const char *path, FILE *fp, struct raw_taps *r, char *err, size_t errlen)
 {
     char line[512];
@@ -206,7 +197,7 @@ static bool load_text(const char *path, FILE *fp, struct raw_taps *r, char *err,
         }
         char *hash = strchr(line, '#'), *t;
         if (hash) {
-            char *c = trim(hash + 1);
+            char *c = bal_trim(hash + 1);
             static const char *const edge_words[3] = {"rate", "passband", "stopband"};
             for (int e = 0; e < 3; e++) {
                 size_t n = strlen(edge_words[e]);
@@ -214,14 +205,14 @@ static bool load_text(const char *path, FILE *fp, struct raw_taps *r, char *err,
                     continue;
                 char *end;
                 double v = strtod(c + n, &end);
-                if (end == c + n || *trim(end) || !isfinite(v) || v <= 0) {
+                if (end == c + n || *bal_trim(end) || !isfinite(v) || v <= 0) {
                     snprintf(err, errlen, "%s:%d: '# %s' takes a frequency in Hz", path, lineno, edge_words[e]);
                     return false;
                 }
                 r->edge[e] = v;
             }
             if (!strncmp(c, "name", 4) && isspace((unsigned char)c[4])) {
-                char *n = trim(c + 4);
+                char *n = bal_trim(c + 4);
                 if (!bal_filter_name_ok(n)) {
                     snprintf(err, errlen, "%s:%d: '# name' takes 1 to %d printable characters, no spaces", path,
                              lineno, BAL_FILTER_NAME_MAX);
@@ -233,7 +224,7 @@ static bool load_text(const char *path, FILE *fp, struct raw_taps *r, char *err,
                 char *end;
                 errno = 0;
                 double s = strtod(c + 5, &end);
-                if (errno || *trim(end) || !isfinite(s) || s <= 0) {
+                if (errno || *bal_trim(end) || !isfinite(s) || s <= 0) {
                     snprintf(err, errlen, "%s:%d: '# scale' takes one positive number", path, lineno);
                     return false;
                 }
@@ -252,13 +243,13 @@ static bool load_text(const char *path, FILE *fp, struct raw_taps *r, char *err,
             }
             *hash = 0;
         }
-        t = trim(line);
+        t = bal_trim(line);
         if (!*t)
             continue;
         char *end;
         errno = 0;
         double v = strtod(t, &end);
-        if (end == t || *trim(end)) {
+        if (end == t || *bal_trim(end)) {
             snprintf(err, errlen, "%s:%d: '%s' is not a number (one coefficient a line)", path, lineno, t);
             return false;
         }

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/random.h>
 #include <time.h>
@@ -72,4 +73,24 @@ uint32_t bal_random_u32(void)
     if (getrandom(&v, sizeof v, GRND_NONBLOCK) == (ssize_t)sizeof v)
         return v;
     return (uint32_t)bal_now_us() ^ (uint32_t)getpid() * 2654435761u;
+}
+
+bool bal_parse_decimal(const char *s, double *out)
+{
+    char *end;
+    if (!*s || strpbrk(s, "xXeEpPnNiI ") || isspace((unsigned char)*s))
+        return false;
+    errno = 0;
+    *out = strtod(s, &end);
+    return !*end && errno == 0;
+}
+
+char *bal_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = 0;
+    return s;
 }
