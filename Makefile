@@ -71,9 +71,14 @@ $(GEN)/gain_rom.vh: $(BUILD)/gaingen
 	$(BUILD)/gaingen $@
 
 # the interpolation engine's built-in coefficients and phase descriptors, from the model's designs
-# make demo's test programme
+# make demo's test programme, and its report
 $(BUILD)/demogen: tools/demogen.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -o $@ tools/demogen.c $(SNDFILE_LIBS) -lm
+
+$(BUILD)/demoreport: tools/demoreport.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -o $@ tools/demoreport.c $(SNDFILE_LIBS) $(FFTW_LIBS) -lm
 
 $(BUILD)/firgen: tools/firgen.c sim/interp.c sim/interp.h
 	@mkdir -p $(@D)
@@ -346,7 +351,7 @@ fuzz: deps $(FUZZ_BINS)
 fuzz-smoke: deps $(FUZZ_BINS)
 	@sh scripts/fuzz.sh $(BUILD) smoke $(FUZZERS)
 
-demo: deps $(BUILD)/balctl $(BUILD)/balsim $(BUILD)/demogen
+demo: deps $(BUILD)/balctl $(BUILD)/balsim $(BUILD)/demogen $(BUILD)/demoreport
 	@sh scripts/demo.sh $(BUILD)
 
 bench: deps $(BUILD)/balctl $(BUILD)/balsim $(BUILD)/tests/bench_link

@@ -9,6 +9,8 @@
 #   differential.wav  (L+ - L-)/2, (R+ - R-)/2: what a balanced input stage hears
 #   events.txt        each live change: simulated ms after the programme started, the command
 #   session.txt       the balctl session, commands and what they printed
+#   report.html       the measurements (numbers.txt) and the plots (*.png, from *.dat by
+#                     report.gp): tools/demoreport, gnuplot
 set -eu
 build=${1:-build}
 out="$build/demo"
@@ -94,6 +96,10 @@ step "balsim: to the programme's end"
 wait $balsim_pid || { echo "demo: balsim failed (see $out/balsim.log)" >&2; exit 1; }
 rm -f "$sock"
 
-# ---- the differential signal
+# ---- the differential signal, the measurements, the plots, the report
 sox -D "$out/lanes.wav" "$out/differential.wav" remix 1v0.5,2v-0.5 3v0.5,4v-0.5
-step "written: $out/lanes.wav, $out/differential.wav, $out/events.txt, $out/session.txt"
+step "measuring and plotting"
+"$build/demoreport" "$out"
+(cd "$out" && gnuplot report.gp)
+step "written: $out/report.html (numbers.txt, tone.png, response.png, commonmode.png, ramp.png,"
+step "         topology.png), lanes.wav, differential.wav, events.txt, session.txt"
