@@ -1717,12 +1717,15 @@ static int config_apply(struct session *s, const char *path, const char *label)
     unsigned given = 0;
     for (unsigned k = 0; k < BAL_CFG_KEYS; k++)
         given += c.given[k];
-    if (s->json)
-        printf("{\"file\":\"%s\",\"settings\":%u,\"registers_written\":%u,\"bank_selected\":%s}\n", label,
-               given, written, select ? "true" : "false");
-    else
+    if (s->json) {
+        printf("{\"file\":");
+        json_string(label); /* a path may hold quotes or backslashes */
+        printf(",\"settings\":%u,\"registers_written\":%u,\"bank_selected\":%s}\n", given, written,
+               select ? "true" : "false");
+    } else {
         printf("%s: %u settings, %u register%s written%s\n", label, given, written, written == 1 ? "" : "s",
                select ? ", filter bank selected" : "");
+    }
     return EXIT_OK;
 }
 
@@ -1792,10 +1795,13 @@ static int preset_save(struct session *s, const char *name)
         unlink(tmp);
         return report(EXIT_IO, "preset save: %s: %s", path, strerror(errno));
     }
-    if (s->json)
-        printf("{\"preset\":\"%s\",\"saved\":\"%s\"}\n", name, path);
-    else
+    if (s->json) {
+        printf("{\"preset\":\"%s\",\"saved\":", name); /* the name is plain; the path may not be */
+        json_string(path);
+        printf("}\n");
+    } else {
         printf("preset '%s' saved: %s\n", name, path);
+    }
     return EXIT_OK;
 }
 

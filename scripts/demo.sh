@@ -48,7 +48,7 @@ step "balsim: $(awk '{ n = $3 } END { printf "%.1f", (n + 2400) / 48000 }' "$out
 "$build/balsim" --in "$out/programme.wav" --out "$out/lanes.wav" --config "$out/start.txt" \
     --socket "$sock" >"$out/balsim.log" 2>&1 &
 balsim_pid=$!
-trap 'kill $balsim_pid 2>/dev/null; rm -f "$sock"' INT TERM
+trap 'kill $balsim_pid 2>/dev/null; rm -f "$sock"' EXIT INT TERM
 # balsim's own balctl applies start.txt first (the socket takes one client at a time): the
 # programme plays once balsim reports progress
 until grep -q 'simulated' "$out/balsim.log"; do
