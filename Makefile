@@ -76,9 +76,9 @@ $(BUILD)/demogen: tools/demogen.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -o $@ tools/demogen.c $(SNDFILE_LIBS) -lm
 
-$(BUILD)/demoreport: tools/demoreport.c
+$(BUILD)/demoreport: tools/demoreport.c sim/interp.c sim/interp.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -o $@ tools/demoreport.c $(SNDFILE_LIBS) $(FFTW_LIBS) -lm
+	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -Isim -o $@ tools/demoreport.c sim/interp.c $(SNDFILE_LIBS) $(FFTW_LIBS) -lm
 
 $(BUILD)/firgen: tools/firgen.c sim/interp.c sim/interp.h
 	@mkdir -p $(@D)

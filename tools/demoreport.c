@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp.h"
+
 #define IN_RATE 48000.0
 #define FULL 2147483648.0 /* the lanes' 32-bit words */
 
@@ -71,27 +73,17 @@ static void find_offset(void)
     offset = (long)i - (long)(s->first * ratio);
 }
 
-static double bessel_i0(double x)
-{
-    double sum = 1, term = 1;
-    for (int k = 1; k < 60; k++) {
-        term *= (x / (2 * k)) * (x / (2 * k));
-        sum += term;
-    }
-    return sum;
-}
-
 /* The power spectrum of x[0..n) (n a power of two) through a Kaiser window (beta 20: its
  * sidelobes lie below -180 dB, under the 24-bit floor), n/2 + 1 bins in dB, scaled so that a
  * sine's bins sum to its peak squared (0 dB: a full-scale sine's power); returns Hz a bin */
 #define LOBE 40 /* bins either side of a sine's peak that hold its power */
 static double spectrum(const double *x, size_t n, double *db)
 {
-    double *in = fftw_alloc_real(n), w2 = 0, beta = 20.0;
+    double *in = fftw_alloc_real(n), w2 = 0, beta = 20.0, i0b = ip_bessel_i0(beta);
     fftw_complex *out = fftw_alloc_complex(n / 2 + 1);
     fftw_plan p = fftw_plan_dft_r2c_1d((int)n, in, out, FFTW_ESTIMATE);
     for (size_t i = 0; i < n; i++) {
-        double r = 2.0 * i / (n - 1) - 1.0, w = bessel_i0(beta * sqrt(1 - r * r)) / bessel_i0(beta);
+        double r = 2.0 * i / (n - 1) - 1.0, w = ip_bessel_i0(beta * sqrt(1 - r * r)) / i0b;
         in[i] = x[i] * w;
         w2 += w * w;
     }
