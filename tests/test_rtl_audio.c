@@ -1004,16 +1004,6 @@ static void test_engine_silent_until_filter_ready(void)
 
 /* A Kaiser-windowed lowpass 2x interpolator of odd length, not a halfband: cutoff 0.25 of the
  * output rate, taps summing to 2.0 as quantized. */
-static double bessel_i0(double x)
-{
-    double sum = 1, term = 1;
-    for (int k = 1; k < 100; k++) {
-        term *= (x / (2.0 * k)) * (x / (2.0 * k));
-        sum += term;
-    }
-    return sum;
-}
-
 static void lowpass(struct ip_fir *f, int taps, double beta, const char *name)
 {
     memset(f, 0, sizeof *f);
@@ -1022,7 +1012,7 @@ static void lowpass(struct ip_fir *f, int taps, double beta, const char *name)
     double h[IP_TAPS_MAX], sum = 0, m = (taps - 1) / 2.0;
     for (int i = 0; i < taps; i++) {
         double x = (i - m) * 0.45, r = (i - m) / m; /* cutoff 0.45 fs: not a halfband */
-        double w = bessel_i0(beta * sqrt(fmax(0, 1 - r * r))) / bessel_i0(beta);
+        double w = ip_bessel_i0(beta * sqrt(fmax(0, 1 - r * r))) / ip_bessel_i0(beta);
         h[i] = (x == 0 ? 1.0 : sin(M_PI * x) / (M_PI * x)) * w;
         sum += h[i];
     }
