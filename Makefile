@@ -76,9 +76,10 @@ $(BUILD)/demogen: tools/demogen.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -o $@ tools/demogen.c $(SNDFILE_LIBS) -lm
 
-$(BUILD)/demoreport: tools/demoreport.c sim/interp.c sim/interp.h
+DEMOREPORT_SRC := tools/demoreport.c sim/interp.c host/filter.c host/util.c
+$(BUILD)/demoreport: $(DEMOREPORT_SRC) sim/interp.h host/filter.h host/util.h $(GEN)/regmap.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SNDFILE_CFLAGS) -Isim -o $@ tools/demoreport.c sim/interp.c $(SNDFILE_LIBS) $(FFTW_LIBS) -lm
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(SNDFILE_CFLAGS) -o $@ $(DEMOREPORT_SRC) $(SNDFILE_LIBS) $(FFTW_LIBS) -lm
 
 $(BUILD)/firgen: tools/firgen.c sim/interp.c sim/interp.h
 	@mkdir -p $(@D)
@@ -215,14 +216,14 @@ $(BUILD)/balsim: $(BUILD)/obj/sim/balsim.o $(BUILD)/obj/sim/wavrun.o $(BUILD)/ob
 TEST_UNIT  := test_proto test_ftdi_util test_regmap test_audiomodel test_interpmodel test_filter
 TEST_SIM   := test_rtl_link test_rtl_audio
 TEST_BLOCK := test_rtl_mac test_rtl_interp
-TEST_E2E   := test_e2e test_balsim_audio
+TEST_E2E   := test_e2e test_balsim_audio test_demo
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_BLOCK) $(TEST_SIM) $(TEST_E2E))
 
 $(BUILD)/tests/test_e2e: $(BUILD)/obj/tests/fakepeer.o
 AUDIO_C_OBJ := $(BUILD)/obj/sim/audiomodel.o $(BUILD)/obj/sim/i2s_line.o \
                $(BUILD)/obj/sim/measure.o
 $(BUILD)/tests/test_audiomodel $(BUILD)/tests/test_interpmodel $(BUILD)/tests/test_rtl_audio $(BUILD)/tests/test_balsim_audio: $(AUDIO_C_OBJ)
-$(BUILD)/obj/tests/test_balsim_audio.o $(BUILD)/obj/tests/test_filter.o: CFLAGS += $(SNDFILE_CFLAGS)
+$(BUILD)/obj/tests/test_balsim_audio.o $(BUILD)/obj/tests/test_filter.o $(BUILD)/obj/tests/test_demo.o: CFLAGS += $(SNDFILE_CFLAGS)
 
 $(addprefix $(BUILD)/tests/,$(TEST_UNIT) $(TEST_E2E)): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/obj/sim/linkmodel.o $(BUILD)/libbalanced.a
 	@mkdir -p $(@D)
@@ -340,7 +341,7 @@ lint: deps $(GEN)/regmap.vh $(GEN)/tone_rom.vh $(GEN)/gain_rom.vh $(GEN)/coef_ro
 	@echo "lint: clean"
 
 # bench_link is built here too (not run): a bench that no longer compiles shows in the tests
-test: deps $(BUILD)/balctl $(BUILD)/balsim $(TEST_BINS) $(BUILD)/tests/bench_link
+test: deps $(BUILD)/balctl $(BUILD)/balsim $(BUILD)/demogen $(BUILD)/demoreport $(TEST_BINS) $(BUILD)/tests/bench_link
 	@sh scripts/run-tests.sh $(BUILD) "$(MAKE)" $(TEST_BINS)
 
 # long runs, corpora grown under build/fuzz/ (the seeds in tests/fuzz/ stay as they are)

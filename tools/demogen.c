@@ -182,8 +182,14 @@ static int write_wav(const char *path)
 
 int main(int argc, char **argv)
 {
+    /* --short: the same parts, about a third as long (make test's run of the demo) */
+    double len = 1.0;
+    if (argc > 1 && !strcmp(argv[1], "--short")) {
+        len = 0.3;
+        argv++, argc--;
+    }
     if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: demogen OUT.wav PARTS.txt [SPEECH.wav]\n");
+        fprintf(stderr, "usage: demogen [--short] OUT.wav PARTS.txt [SPEECH.wav]\n");
         return 2;
     }
     buf_l = calloc(MAX_FRAMES, sizeof *buf_l);
@@ -193,16 +199,16 @@ int main(int argc, char **argv)
         return 1;
     }
     gap();
-    sweep("sweep", 20.0, 20000.0, 0.6, db_to_amp(-6));
+    sweep("sweep", 20.0, 20000.0, 0.6 * len, db_to_amp(-6));
     gap();
-    tone(997.0, 0.5, db_to_amp(-1));
+    tone(997.0, fmax(0.5 * len, 0.2), db_to_amp(-1)); /* 0.2 s: a 2^16-point spectrum at 8x */
     gap();
-    multitone(0.5, db_to_amp(-6));
+    multitone(fmax(0.5 * len, 0.25), db_to_amp(-6));
     gap();
-    if (argc < 4 || speech_file(argv[3], 1.5, db_to_amp(-3)) != 0)
-        voice(1.2, db_to_amp(-3));
+    if (argc < 4 || speech_file(argv[3], 1.5 * len, db_to_amp(-3)) != 0)
+        voice(1.2 * len, db_to_amp(-3));
     gap();
-    sweep("sweep2", 20.0, 20000.0, 0.6, db_to_amp(-6));
+    sweep("sweep2", 20.0, 20000.0, 0.6 * len, db_to_amp(-6));
     gap();
     int rc = write_wav(argv[1]);
     return (fclose(parts) != 0 || rc != 0) ? 1 : 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "interp.h"
 
 #define IN_RATE 48000.0
@@ -118,12 +119,21 @@ static double thdn_db(const double *db, size_t n, double hz_per_bin, double f0, 
     return 10 * log10(rest / fund);
 }
 
+/* The largest power of two that fits in the part's middle 90 % at the output rate */
+static size_t fft_size(const struct part *p)
+{
+    size_t n = 1, span = (size_t)(0.9 * (double)(out_frame(p->last) - out_frame(p->first)));
+    while (2 * n <= span)
+        n *= 2;
+    return n;
+}
+
 /* The 997 Hz part: the differential L's spectrum (tone.dat), THD+N; returns THD+N */
 static double report_tone(double *level_dbfs)
 {
     const struct part *t = part_named("tone");
-    size_t n = 1 << 17, mid = (out_frame(t->first) + out_frame(t->last)) / 2;
-    double *x = malloc(n * sizeof *x), *db = malloc((n / 2 + 1) * sizeof *db);
+    size_t n = fft_size(t), mid = (out_frame(t->first) + out_frame(t->last)) / 2;
+    double *x = calloc(n, sizeof *x), *db = malloc((n / 2 + 1) * sizeof *db);
     for (size_t i = 0; i < n; i++)
         x[i] = (lane(mid - n / 2 + i, 0) - lane(mid - n / 2 + i, 1)) / 2;
     double hz = spectrum(x, n, db);
@@ -178,7 +188,7 @@ static double report_topology(void)
 static void report_common_mode(double *se_db, double *diff_db)
 {
     const struct part *t = part_named("tone");
-    size_t n = 1 << 17, mid = (out_frame(t->first) + out_frame(t->last)) / 2;
+    size_t n = fft_size(t), mid = (out_frame(t->first) + out_frame(t->last)) / 2;
     double *se = malloc(n * sizeof *se), *df = malloc(n * sizeof *df);
     double *dse = malloc((n / 2 + 1) * sizeof *dse), *ddf = malloc((n / 2 + 1) * sizeof *ddf);
     for (size_t i = 0; i < n; i++) {
@@ -205,6 +215,33 @@ static void report_common_mode(double *se_db, double *diff_db)
     free(se), free(df), free(dse), free(ddf);
 }
 
+/* The designed response of the chain at F Hz of the output, in dB: stage 1 (s1) and the fixed
+ * stages 2 and 3, as many as the ratio runs, from their quantized taps */
+static double designed_db(const struct ip_fir *s1, double F)
+{
+    double g = 1.0, stage_rate = IN_RATE;
+    for (int s = 1; s <= IP_STAGES && stage_rate < rate; s++) {
+        stage_rate *= 2;
+        g *= ip_fir_gain(s == 1 ? s1 : ip_default_fir(s), F / stage_rate);
+    }
+    return 20 * log10(g + 1e-20);
+}
+
+/* The demo's second filter (DIR/minimum.txt, as scripts/demo.sh loaded it into bank 1) */
+static void read_second_filter(struct ip_fir *f)
+{
+    char path[512], err[256];
+    static struct bal_filter bf;
+    snprintf(path, sizeof path, "%s/minimum.txt", dir);
+    if (!bal_filter_load_file(path, &bf, err, sizeof err)) {
+        fprintf(stderr, "demoreport: %s\n", err);
+        exit(1);
+    }
+    f->taps = bf.taps;
+    memcpy(f->coef, bf.coef, (size_t)bf.taps * sizeof f->coef[0]);
+    snprintf(f->name, sizeof f->name, "%s", bf.name);
+}
+
 /* |FFT|^2 of x[0..n), no window (the sweeps fade in and out inside silence), into pw */
 static void power_rect(const double *x, size_t n, double *pw)
 {
@@ -223,9 +260,14 @@ static void power_rect(const double *x, size_t n, double *pw)
 /* The chain's response from each sweep: the output's spectrum over the input's, at the same
  * frequency in band and, above it, at the input frequency each image comes from (F folded about
  * the multiples of 48 kHz): response.dat (Hz, built-in halfband, minimum phase, in dB); the
- * worst image of the first, 28-180 kHz, into *image_db */
-static void report_response(double *image_db)
+ * designed responses on a log grid to the output's Nyquist: design.dat (Hz, the same two). The
+ * worst image of the first, 28-180 kHz, into *image_db; the largest difference between
+ * measured and designed, either filter, where the sweep stands above the floor, into *error_db */
+static void report_response(double *image_db, double *error_db)
 {
+    struct ip_fir *second = calloc(1, sizeof *second);
+    read_second_filter(second);
+    const struct ip_fir *s1[2] = {ip_default_fir(1), second};
     const struct part *sw[2] = {part_named("sweep"), part_named("sweep2")};
     /* from 10 ms before the sweep to 40 ms after it, in the silence around it (the output's
      * offset, found by a threshold, is a millisecond or so late) */
@@ -252,6 +294,7 @@ static void report_response(double *image_db)
     }
     double hz = rate / n;
     *image_db = -400;
+    *error_db = 0;
     FILE *f = open_out("response.dat");
     for (size_t k = (size_t)(20 / hz); k <= n / 2; k += k < 4000 ? 1 : 16) {
         double F = k * hz, fold = fabs(F - IN_RATE * floor(F / IN_RATE + 0.5));
@@ -260,9 +303,18 @@ static void report_response(double *image_db)
         fprintf(f, "%.1f %.2f %.2f\n", F, h[0][k], h[1][k]);
         if (F >= 28000 && F <= 180000)
             *image_db = fmax(*image_db, h[0][k]);
+        for (int j = 0; j < 2; j++) { /* where the output stands 40 dB above its floor */
+            double d = designed_db(s1[j], F);
+            if (d > -80)
+                *error_db = fmax(*error_db, fabs(h[j][k] - d));
+        }
     }
     fclose(f);
-    free(x), free(px), free(h[0]), free(h[1]);
+    f = open_out("design.dat");
+    for (double F = 20; F <= rate / 2; F *= 1.002)
+        fprintf(f, "%.1f %.3f %.3f\n", F, designed_db(s1[0], F), designed_db(s1[1], F));
+    fclose(f);
+    free(x), free(px), free(h[0]), free(h[1]), free(second);
 }
 
 static void read_programme(void)
@@ -324,9 +376,12 @@ static void write_gnuplot(void)
                "set xlabel 'Hz'\nset ylabel 'dBFS'\nset logscale x\nset xrange [20:60000]\nset yrange [-200:0]\n"
                "plot 'tone.dat' using 1:2 with lines title '(L+ - L-)/2'\n"
                "set output 'response.png'\nset title 'The chain at 8x: the sweeps, out against in (images above 24 kHz)'\n"
-               "set xrange [20:192000]\nset yrange [-180:10]\nset ylabel 'dB'\nset style data points\n"
-               "plot 'response.dat' using 1:2 with dots title 'built-in halfband', "
-               "'response.dat' using 1:3 with dots title 'minimum phase, 160 taps'\n"
+               "set xrange [20:192000]\nset yrange [-180:10]\nset ylabel 'dB'\nset key bottom left\n"
+               "plot 'response.dat' using 1:2 with dots lc rgb '#1f77b4' title 'built-in halfband, measured', "
+               "'design.dat' using 1:2 with lines lc rgb '#0b3d63' title 'built-in halfband, designed', "
+               "'response.dat' using 1:3 with dots lc rgb '#ff7f0e' title 'minimum phase 160 taps, measured', "
+               "'design.dat' using 1:3 with lines dt 2 lc rgb '#8c3f00' title 'minimum phase 160 taps, designed'\n"
+               "set key top right\n"
                "set output 'commonmode.png'\nset title 'Interference common to L+ and L-: gone from the differential signal'\n"
                "set xrange [20:20000]\nset yrange [-200:0]\nset ylabel 'dBFS'\n"
                "plot 'commonmode.dat' using 1:2 with lines title 'single-ended (L+)', "
@@ -352,14 +407,15 @@ int main(int argc, char **argv)
     read_programme();
     find_offset();
     double level, thdn = report_tone(&level), lowest = report_ramp(), se_s = report_topology();
-    double cm_se, cm_diff, image;
+    double cm_se, cm_diff, image, response_error;
     report_common_mode(&cm_se, &cm_diff);
-    report_response(&image);
+    report_response(&image, &response_error);
     write_gnuplot();
     FILE *f = open_out("numbers.txt");
     fprintf(f, "output_rate_hz %.0f\ntone_thdn_db %.1f\ntone_level_dbfs %.2f\nramp_lowest_dbfs %.1f\n"
                "single_ended_seconds %.3f\nhum_single_ended_dbfs %.1f\nhum_differential_dbfs %.1f\n"
-               "worst_image_db %.1f\n", rate, thdn, level, lowest, se_s, cm_se, cm_diff, image);
+               "worst_image_db %.1f\nresponse_error_db %.3f\n", rate, thdn, level, lowest, se_s, cm_se, cm_diff,
+            image, response_error);
     fclose(f);
     FILE *h = open_out("report.html");
     fprintf(h, "<!doctype html><html><head><meta charset='utf-8'><title>balanced: make demo</title>"
@@ -373,13 +429,14 @@ int main(int argc, char **argv)
                "<tr><td>L- silent while single-ended</td><td>%.3f s</td></tr>"
                "<tr><td>50 Hz hum added to both lanes: single-ended</td><td>%.1f dBFS</td></tr>"
                "<tr><td>the same, differential</td><td>%.1f dBFS</td></tr>"
-               "<tr><td>the built-in filter's worst image 26.4-180 kHz, against its source in band</td><td>%.1f dB</td></tr></table>"
+               "<tr><td>the built-in filter's worst image 28-180 kHz, against its source in band</td><td>%.1f dB</td></tr>"
+               "<tr><td>measured against designed response, largest difference (either filter, down to -80 dB)</td><td>%.3f dB</td></tr></table>"
                "<h2>997 Hz</h2><img src='tone.png'><h2>The filters</h2><img src='response.png'>"
                "<h2>Common mode</h2><img src='commonmode.png'><h2>Volume ramp</h2><img src='ramp.png'>"
                "<h2>Topology</h2><img src='topology.png'></body></html>\n",
-            rate, thdn, level, lowest, se_s, cm_se, cm_diff, image);
+            rate, thdn, level, lowest, se_s, cm_se, cm_diff, image, response_error);
     fclose(h);
-    printf("demoreport: THD+N %.1f dB, hum single-ended %.1f dBFS, differential %.1f dBFS, worst image %.1f dB\n",
-           thdn, cm_se, cm_diff, image);
+    printf("demoreport: THD+N %.1f dB, hum single-ended %.1f dBFS, differential %.1f dBFS, worst image %.1f dB, "
+           "measured within %.3f dB of designed\n", thdn, cm_se, cm_diff, image, response_error);
     return 0;
 }
