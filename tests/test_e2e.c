@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "check.h"
 #include "filter.h"
 #include "fakepeer.h"
+#include "json.h"
 #include "proto.h"
 #include "util.h"
 
@@ -1028,6 +1030,150 @@ static void test_presets(void)
     unsetenv("XDG_CONFIG_HOME");
 }
 
+/* Every line of out is one JSON value; how many */
+static int json_lines(void)
+{
+    int n = 0;
+    for (char *line = out, *nl; *line; line = nl + 1, n++) {
+        if (!(nl = strchr(line, '\n')))
+            return -1; /* each value ends its line */
+        *nl = 0;
+        bool ok = json_valid(line);
+        *nl = '\n';
+        if (!ok) {
+            fprintf(stderr, "  not JSON: %.*s\n", (int)(nl - line), line);
+            return -1;
+        }
+    }
+    return n;
+}
+
+/* The reader the next test trusts: it takes what is JSON and refuses what is not */
+static void test_json_reader(void)
+{
+    static const char *const good[] = {"{}", "[]", "0", "-0.5e+3", "\"a\\u00e9\\n\"", " {\"a\":[1,{\"b\":null}],\"c\":true} "};
+    static const char *const bad[] = {"", "{", "{\"a\":1,}", "[1 2]", "01", "1.", "-", "\"\\x\"", "\"a",
+                                      "{a:1}", "tru", "[1]]", "{\"a\":1}{}", "\"\t\"", "NaN", "+1"};
+    for (unsigned i = 0; i < sizeof good / sizeof good[0]; i++)
+        CHECK(json_valid(good[i]));
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(!json_valid(bad[i]));
+    const char *doc = "{\"x\":{\"a.b\":[10,{\"y\":\"z\"},-2.5]},\"t\":false}";
+    CHECK(json_num(doc, "x", "a.b", "[0]", NULL) == 10);
+    CHECK(json_num(doc, "x", "a.b", "[2]", NULL) == -2.5);
+    CHECK(json_is(doc, "\"z\"", "x", "a.b", "[1]", "y", NULL));
+    CHECK(json_is(doc, "false", "t", NULL));
+    CHECK(json_at(doc, "x", "a.b", "[3]", NULL) == NULL);
+    CHECK(json_at(doc, "a", NULL) == NULL);
+    CHECK(isnan(json_num(doc, "t", NULL)));
+}
+
+/* Each command's --json output, parsed back: one value a line, and the values are the
+ * settings made (a setting command, then status and dump reading it back) */
+static void test_json_parsed_back(void)
+{
+    char before[8192], path[160];
+    REQUIRE(dump_into(before, sizeof before));
+#define JSON_RUN(...)                                                            \
+    do {                                                                         \
+        CHECK_EQ(balctl(NULL, "--json", "-d", dev_arg, __VA_ARGS__, NULL), 0); \
+        CHECK_EQ(json_lines(), 1);                                               \
+    } while (0)
+    JSON_RUN("info");
+    CHECK(json_is(out, "\"0x424C4E43\"", "id", NULL));
+    CHECK(json_num(out, "lanes", NULL) == 4);
+    CHECK(json_num(out, "link", "crc_errors", NULL) == 0);
+    CHECK(json_is(out, "true", "pll_lock", NULL));
+    JSON_RUN("ping", "3");
+    CHECK(json_num(out, "count", NULL) == 3);
+    CHECK(json_num(out, "rtt_us", "min", NULL) <= json_num(out, "rtt_us", "avg", NULL));
+    CHECK(json_num(out, "rtt_us", "avg", NULL) <= json_num(out, "rtt_us", "max", NULL));
+    JSON_RUN("reg", "write", "SCRATCH", "0x1234");
+    CHECK(json_num(out, "written", NULL) == 1);
+    JSON_RUN("reg", "read", "SCRATCH");
+    CHECK(json_is(out, "\"SCRATCH\"", "[0]", "name", NULL));
+    CHECK(json_num(out, "[0]", "value", NULL) == 0x1234);
+
+    JSON_RUN("ceiling", "-3");
+    CHECK(json_is(out, "\"CEILING\"", "register", NULL));
+    JSON_RUN("volume", "-10");
+    CHECK(json_is(out, "\"VOLUME\"", "register", NULL));
+    JSON_RUN("volume", "up", "2");
+    CHECK(json_num(out, "volume_db", NULL) == -8);
+    JSON_RUN("trim", "r-", "-0.75");
+    JSON_RUN("topology", "parallel");
+    JSON_RUN("route", "swap");
+    JSON_RUN("invert", "right", "on");
+    JSON_RUN("tone", "440", "-12");
+    CHECK(json_num(out, "tone", "hz", NULL) == 440);
+    JSON_RUN("input", "tone");
+    JSON_RUN("bits", "16");
+    JSON_RUN("dither", "off");
+    JSON_RUN("format", "24");
+    JSON_RUN("mute", "on");
+    JSON_RUN("status");
+    CHECK(json_num(out, "gain", "volume_db", NULL) == -8);
+    CHECK(json_num(out, "gain", "ceiling_db", NULL) == -3);
+    CHECK(json_num(out, "gain", "trim_db", "r-", NULL) == -0.75);
+    CHECK(json_num(out, "gain", "trim_db", "l+", NULL) == 0);
+    CHECK(json_num(out, "gain", "bits", NULL) == 16);
+    CHECK(json_is(out, "false", "gain", "dither", NULL));
+    CHECK(json_is(out, "\"parallel\"", "topology", NULL));
+    CHECK(json_is(out, "\"swap\"", "route", NULL));
+    CHECK(json_is(out, "true", "invert", "right", NULL));
+    CHECK(json_is(out, "false", "invert", "left", NULL));
+    CHECK(json_is(out, "\"tone\"", "source", NULL));
+    CHECK(json_num(out, "tone", "level_db", NULL) == -12);
+    CHECK(json_num(out, "output", "slot_bits", NULL) == 24);
+    CHECK(json_is(out, "true", "mute", NULL));
+    CHECK(json_is(out, "\"halfband\"", "filter", "name", NULL));
+    JSON_RUN("dump"); /* the flat form: one key a setting, as a configuration file names it */
+    CHECK(json_num(out, "gain.volume_db", NULL) == -8);
+    CHECK(json_num(out, "gain.trim_db.r-", NULL) == -0.75);
+    CHECK(json_is(out, "\"parallel\"", "topology", NULL));
+    CHECK(json_is(out, "true", "mute", NULL));
+
+    JSON_RUN("monitor", "--count", "1", "--interval", "10");
+    CHECK(json_is(out, "\"r-\"", "lanes", "[3]", "lane", NULL));
+    CHECK(json_num(out, "lanes", "[0]", "clips", NULL) >= 0);
+    CHECK_EQ(balctl(NULL, "--json", "-d", dev_arg, "monitor", "--count", "3", "--interval", "10", NULL), 0);
+    CHECK_EQ(json_lines(), 3); /* one line an update */
+    JSON_RUN("filter", "list");
+    CHECK(json_is(out, "\"halfband\"", "banks", "[0]", "name", NULL));
+    CHECK(json_is(out, "true", "banks", "[0]", "live", NULL));
+    CHECK(json_num(out, "banks", "[7]", "bank", NULL) == 7);
+    JSON_RUN("filter", "show", "0");
+    CHECK(json_num(out, "taps", NULL) == 203);
+    CHECK(json_num(out, "stopband_db", NULL) > 130);
+    CHECK(json_num(out, "response", "[0]", "[1]", NULL) == 0); /* 0 Hz: 0 dB */
+    snprintf(path, sizeof path, "build/e2e-json-%d.txt", getpid());
+    CHECK_EQ(balctl(NULL, "--json", "filter", "design", "--type", "minimum", "--taps", "64", "--out", path, NULL), 0);
+    CHECK_EQ(json_lines(), 1);
+    CHECK(json_num(out, "taps", NULL) == 64);
+    CHECK(json_is(out, "\"minimum\"", "name", NULL));
+    unlink(path);
+    CHECK_EQ(balctl(NULL, "--json", "list", NULL), 0); /* USB devices: none here, an empty list */
+    CHECK_EQ(json_lines(), 1);
+    CHECK(json_at(out, NULL) && out[0] == '[');
+
+    /* a session from standard input: a line a command; a refusal is JSON too, and ends it */
+    CHECK_EQ(balctl("volume -20\nstatus\nvolume 3\nstatus\n", "--json", "-d", dev_arg, "-", NULL), 2);
+    REQUIRE(json_lines() == 3);
+    char *third = strchr(strchr(out, '\n') + 1, '\n') + 1;
+    CHECK(json_num(third, "error", "exit", NULL) == 2);
+    CHECK(json_is(third, "\"usage\"", "error", "kind", NULL));
+    CHECK(json_num(strchr(out, '\n') + 1, "gain", "volume_db", NULL) == -20);
+    CHECK_EQ(balctl(NULL, "--json", "-d", "sim:/nonexistent/balanced.sock", "status", NULL), 3);
+    CHECK_EQ(json_lines(), 1);
+    CHECK(json_is(out, "\"no_device\"", "error", "kind", NULL));
+#undef JSON_RUN
+    /* the device as the test found it */
+    snprintf(path, sizeof path, "build/e2e-json-%d.conf", getpid());
+    write_file(path, before);
+    CHECK_EQ(balctl(NULL, "-d", dev_arg, "apply", path, NULL), 0);
+    unlink(path);
+}
+
 static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_info", test_info},
     {"test_write_then_read", test_write_then_read},
@@ -1053,6 +1199,8 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
     {"test_monitor", test_monitor},
     {"test_config_dump_apply", test_config_dump_apply},
     {"test_presets", test_presets},
+    {"test_json_reader", test_json_reader},
+    {"test_json_parsed_back", test_json_parsed_back},
     {"test_oversample_settings", test_oversample_settings},
     {"test_filter_design_and_show", test_filter_design_and_show},
     {"test_filter_load_list_select", test_filter_load_list_select},
