@@ -1096,6 +1096,19 @@ static unsigned ratio_max_for(unsigned in_hz)
     return in_hz == 0 || in_hz <= 48000 ? 8 : in_hz <= 96000 ? 4 : 2;
 }
 
+/* The rate the engine takes with this source: a locked I2S input's, else (the tone, silence,
+ * an input not locked) 48 kHz */
+static int playing_rate(struct session *s, uint32_t source, unsigned *in_hz)
+{
+    uint32_t st;
+    int rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, &st);
+    if (rc)
+        return link_error(s, rc);
+    bool input = source == BAL_AUDIO_SOURCE_SOURCE_I2S && BAL_FIELD(AUDIO_STATUS, LOCKED, st);
+    *in_hz = input ? rate_hz(BAL_FIELD(AUDIO_STATUS, RATE, st)) : 48000;
+    return EXIT_OK;
+}
+
 static int cmd_oversample(struct session *s, int argc, char **argv)
 {
     static const char *const words[] = {"1", "2", "4", "8"};
@@ -1107,17 +1120,13 @@ static int cmd_oversample(struct session *s, int argc, char **argv)
             code = i;
     if (code == 4)
         return usage_error("oversample: '%s' is not one of 1|2|4|8", argv[0]);
+    uint32_t src;
+    unsigned in_hz;
     int rc = need_link(s);
-    uint32_t src, st;
-    if (!rc && ((rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)) ||
-                (rc = bal_read(&s->link, BAL_REG_AUDIO_STATUS, 1, &st))))
+    if (!rc && (rc = bal_read(&s->link, BAL_REG_AUDIO_SOURCE, 1, &src)))
         rc = link_error(s, rc);
-    if (rc)
+    if (rc || (rc = playing_rate(s, BAL_FIELD(AUDIO_SOURCE, SOURCE, src), &in_hz)))
         return rc;
-    /* what plays now: a locked input at its rate, or the tone and silence at 48 kHz */
-    bool input = BAL_FIELD(AUDIO_SOURCE, SOURCE, src) == BAL_AUDIO_SOURCE_SOURCE_I2S &&
-                 BAL_FIELD(AUDIO_STATUS, LOCKED, st);
-    unsigned in_hz = input ? rate_hz(BAL_FIELD(AUDIO_STATUS, RATE, st)) : 48000;
     unsigned ratio = 1u << code, max = ratio_max_for(in_hz);
     if (ratio > max)
         return report(EXIT_DEVICE, "oversample %u: the input plays at %.1f kHz, which allows up to "
@@ -1687,6 +1696,21 @@ static int config_check_device(struct session *s, const char *label, const struc
     return EXIT_OK;
 }
 
+/* A file's oversample.ratio is the ratio asked for, as the register and dump hold it: one the
+ * playing input does not allow is written all the same, and plays as the highest it allows
+ * until the input slows (OVERSAMPLE.RATIO). Says so on stderr, so the file round-trips. */
+static int note_ratio_in_force(struct session *s, const char *label, const struct bal_config *c,
+                               const struct bal_config *dev)
+{
+    unsigned in_hz, asked = 1u << c->value[BAL_CFG_OVERSAMPLE_RATIO];
+    uint32_t source = c->given[BAL_CFG_SOURCE] ? c->value[BAL_CFG_SOURCE] : dev->value[BAL_CFG_SOURCE];
+    int rc = playing_rate(s, source, &in_hz);
+    if (!rc && asked > ratio_max_for(in_hz))
+        fprintf(stderr, "balctl: %s:%u: oversample.ratio %u plays as %ux while the input is at %.1f kHz\n",
+                label, c->line[BAL_CFG_OVERSAMPLE_RATIO], asked, ratio_max_for(in_hz), in_hz / 1000.0);
+    return rc;
+}
+
 /* Applies a configuration file: every line checked, and the file against the device, before
  * anything is written; then the registers that change, in bal_config_regs' order, and the bank */
 static int config_apply(struct session *s, const char *path, const char *label)
@@ -1714,6 +1738,8 @@ static int config_apply(struct session *s, const char *path, const char *label)
     bool select = c.given[BAL_CFG_FILTER_BANK] && c.value[BAL_CFG_FILTER_BANK] != dev.value[BAL_CFG_FILTER_BANK];
     if (select && (rc = bal_filter_select(&s->link, c.value[BAL_CFG_FILTER_BANK])))
         return link_error(s, rc);
+    if (c.given[BAL_CFG_OVERSAMPLE_RATIO] && (rc = note_ratio_in_force(s, label, &c, &dev)))
+        return rc;
     unsigned given = 0;
     for (unsigned k = 0; k < BAL_CFG_KEYS; k++)
         given += c.given[k];
@@ -1942,7 +1968,9 @@ static const struct command commands[] = {
      "order; # comments). Every line is checked, and the file against the device (the volume\n"
      "within the ceiling, the filter bank committed), before anything is written: a bad file\n"
      "changes nothing and its line is named (exit 2). Then the registers that change are\n"
-     "written, the ceiling before the volume, and the bank selected."},
+     "written, the ceiling before the volume, and the bank selected. oversample.ratio is the\n"
+     "ratio asked for (as dump reads it): one the playing input does not allow is written, plays\n"
+     "as the highest it allows, and is noted on stderr."},
     {"preset", cmd_preset, "save NAME | load NAME | list | delete NAME",
      "Named configurations in $XDG_CONFIG_HOME/balanced/presets (~/.config when unset), one\n"
      "NAME.conf each: save writes the device's settings (as dump), load applies one (as\n"

@@ -306,7 +306,8 @@ static int run_capture(const char *cmd, char *buf, size_t len)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* While a 96 kHz input plays, 8x is refused with the reason and nothing changes; 4x is taken. */
+/* While a 96 kHz input plays, 8x is refused with the reason and nothing changes; 4x is taken.
+ * A configuration file's 8x is what it asks for: written, with a note that 4x plays. */
 static void test_ratio_refused_for_fast_input(void)
 {
     char in[96], out[96], sock[96];
@@ -336,6 +337,20 @@ static void test_ratio_refused_for_fast_input(void)
     CHECK(strstr(buf, "oversampling  4x (8x asked; the input's rate allows 4x)") != NULL);
     snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s oversample 4 2>&1", sock);
     CHECK_EQ(run_capture(cmd, buf, sizeof buf), 0);
+    /* a configuration file asks for a ratio, as dump reads it: 8x is written and noted */
+    char conf[96];
+    snprintf(conf, sizeof conf, "%s/fast.conf", dir);
+    FILE *f = fopen(conf, "w");
+    REQUIRE(f != NULL);
+    fputs("# asked for at 48 kHz\noversample.ratio = 8\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s apply %s 2>&1", sock, conf);
+    CHECK_EQ(run_capture(cmd, buf, sizeof buf), 0);
+    CHECK(strstr(buf, "fast.conf:2: oversample.ratio 8 plays as 4x while the input is at 96.0 kHz") != NULL);
+    snprintf(cmd, sizeof cmd, "build/balctl -d sim:%s reg read OVERSAMPLE 2>&1", sock);
+    CHECK_EQ(run_capture(cmd, buf, sizeof buf), 0);
+    CHECK(strstr(buf, "0x00000003") != NULL);
+    unlink(conf);
     int status;
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
