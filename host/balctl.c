@@ -633,49 +633,24 @@ static int cmd_script(struct session *s, int argc, char **argv)
 
 /* ---------------------------------------------------------------- audio settings */
 
-static const struct bal_field_info *field_of(uint16_t reg, const char *name)
+/* A setting's value as a configuration file's key takes it (config.c: one parser and one set
+ * of ranges for both), or a usage error that names the command */
+static int parse_key(const char *label, enum bal_config_key k, const char *word, uint32_t *v)
 {
-    const struct bal_reg_info *r = bal_reg_at(reg);
-    for (unsigned i = 0; r && i < r->nfields; i++)
-        if (!strcmp(r->fields[i].name, name))
-            return &r->fields[i];
-    return NULL;
+    char err[256];
+    return bal_config_parse_value(k, label, word, v, err, sizeof err) ? EXIT_OK : usage_error("%s", err);
 }
 
-/* The code of a field's value named word (any case; a name may be given without a leading
- * "BITS" or "R"), or a usage error listing the choices. */
-static int parse_code(const char *cmd, uint16_t reg, const char *field, const char *word,
-                      uint32_t *code)
-{
-    const struct bal_field_info *f = field_of(reg, field);
-    char choices[256] = "";
-    for (unsigned i = 0; f && i < f->nvalues; i++) {
-        const char *name = f->values[i].name;
-        const char *bare = !strncmp(name, "BITS", 4) ? name + 4 : name;
-        if (!strcasecmp(word, name) || !strcasecmp(word, bare)) {
-            *code = f->values[i].code;
-            return EXIT_OK;
-        }
-        size_t n = strlen(choices);
-        snprintf(choices + n, sizeof choices - n, "%s%s", i ? "|" : "", bare);
-    }
-    for (char *c = choices; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    return usage_error("%s: '%s' is not one of %s", cmd, word, choices);
-}
-
+/* A coded field's value by its name, as balctl takes it */
 static const char *code_name(uint16_t reg, const char *field, uint32_t code)
 {
     static char buf[4][32];
     static int next;
-    const struct bal_field_info *f = field_of(reg, field);
+    const struct bal_field_info *f = bal_field_at(reg, field);
     for (unsigned i = 0; f && i < f->nvalues; i++)
         if (f->values[i].code == code) {
-            const char *name = f->values[i].name;
             char *out = buf[next++ % 4];
-            snprintf(out, sizeof buf[0], "%s", !strncmp(name, "BITS", 4) ? name + 4 : name);
-            for (char *c = out; *c; c++)
-                *c = (char)tolower((unsigned char)*c);
+            bal_value_word(&f->values[i], false, out, sizeof buf[0]);
             return out;
         }
     return "?";
@@ -711,40 +686,38 @@ static int write_reg(struct session *s, uint16_t reg, uint32_t v)
 /* Writes one register's field (the others as they are), after reading it. */
 static int write_field(struct session *s, uint16_t reg, const char *field, uint32_t code)
 {
-    const struct bal_field_info *f = field_of(reg, field);
+    const struct bal_field_info *f = bal_field_at(reg, field);
     unsigned w = f->msb - f->lsb + 1;
     uint32_t mask = (w == 32 ? 0xFFFFFFFFu : (1u << w) - 1) << f->lsb, v;
     int rc = read_reg(s, reg, &v);
     return rc ? rc : write_reg(s, reg, (v & ~mask) | ((code << f->lsb) & mask));
 }
 
-/* A command that sets one coded field from its one argument (the choices in its --help). */
-static int set_coded(struct session *s, int argc, char **argv, const char *cmd, uint16_t reg,
-                     const char *field, const char *choices)
+/* Writes the field configuration key k sets */
+static int write_key(struct session *s, enum bal_config_key k, uint32_t v)
 {
-    uint32_t code;
+    return write_field(s, bal_config_key_reg(k), bal_config_key_field(k), v);
+}
+
+/* A command that sets one key from its one argument (the choices in its --help). */
+static int set_key(struct session *s, int argc, char **argv, const char *cmd, enum bal_config_key k,
+                   const char *choices)
+{
+    uint32_t v;
     if (argc != 1)
         return usage_error("%s takes one argument: %s", cmd, choices);
-    int rc = parse_code(cmd, reg, field, argv[0], &code);
-    return rc ? rc : write_field(s, reg, field, code);
+    int rc = parse_key(cmd, k, argv[0], &v);
+    return rc ? rc : write_key(s, k, v);
 }
 
 static int cmd_input(struct session *s, int argc, char **argv)
 {
-    return set_coded(s, argc, argv, "input", BAL_REG_AUDIO_SOURCE, "SOURCE", "i2s|tone|silence");
+    return set_key(s, argc, argv, "input", BAL_CFG_SOURCE, "i2s|tone|silence");
 }
 
 static int cmd_route(struct session *s, int argc, char **argv)
 {
-    return set_coded(s, argc, argv, "route", BAL_REG_ROUTE, "MODE",
-                     "stereo|swap|mono|left|right");
-}
-
-/* on|off (and toggle where allowed) as 1, 0, 2; -1 if none */
-static int parse_switch(const char *word, bool toggle)
-{
-    return !strcasecmp(word, "on") ? 1 : !strcasecmp(word, "off") ? 0
-         : toggle && !strcasecmp(word, "toggle") ? 2 : -1;
+    return set_key(s, argc, argv, "route", BAL_CFG_ROUTE, "stereo|swap|mono|left|right");
 }
 
 static int cmd_invert(struct session *s, int argc, char **argv)
@@ -754,38 +727,32 @@ static int cmd_invert(struct session *s, int argc, char **argv)
     bool left = !strcasecmp(argv[0], "left");
     if (!left && strcasecmp(argv[0], "right"))
         return usage_error("invert: '%s' is not one of left|right", argv[0]);
-    int on = parse_switch(argv[1], false);
-    if (on < 0)
-        return usage_error("invert: '%s' is not one of on|off", argv[1]);
-    return write_field(s, BAL_REG_ROUTE, left ? "INVERT_LEFT" : "INVERT_RIGHT", (uint32_t)on);
+    enum bal_config_key k = left ? BAL_CFG_INVERT_LEFT : BAL_CFG_INVERT_RIGHT;
+    uint32_t on;
+    int rc = parse_key("invert", k, argv[1], &on);
+    return rc ? rc : write_key(s, k, on);
 }
 
 static int cmd_topology(struct session *s, int argc, char **argv)
 {
-    return set_coded(s, argc, argv, "topology", BAL_REG_TOPOLOGY, "MODE",
-                     "balanced|se|parallel|mono");
+    return set_key(s, argc, argv, "topology", BAL_CFG_TOPOLOGY, "balanced|se|parallel|mono");
 }
 
 static int cmd_format(struct session *s, int argc, char **argv)
 {
-    return set_coded(s, argc, argv, "format", BAL_REG_OUT_FORMAT, "SLOT", "24|32");
+    return set_key(s, argc, argv, "format", BAL_CFG_OUTPUT_SLOT_BITS, "24|32");
 }
-
-#define TONE_MAX_HZ 23999.0
-#define TONE_MIN_DB (-127.5)
 
 static int cmd_tone(struct session *s, int argc, char **argv)
 {
-    double hz, db;
     if (argc != 2)
         return usage_error("tone takes two arguments: FREQ_HZ LEVEL_DB");
-    if (!bal_parse_decimal(argv[0], &hz) || hz < 1.0 || hz > TONE_MAX_HZ)
-        return usage_error("tone: FREQ_HZ '%s' is not in 1..%.0f", argv[0], TONE_MAX_HZ);
-    if (!bal_parse_decimal(argv[1], &db) || db > 0 || db < TONE_MIN_DB || db * 2 != floor(db * 2))
-        return usage_error("tone: LEVEL_DB '%s' is not in %.1f..0 in 0.5 dB steps", argv[1],
-                           TONE_MIN_DB);
-    uint32_t v[2] = {tone_inc_for_hz(hz), (uint32_t)lround(-db * 2)};
-    int rc = need_link(s);
+    uint32_t v[2];
+    int rc = parse_key("tone FREQ_HZ", BAL_CFG_TONE_HZ, argv[0], &v[0]);
+    if (rc || (rc = parse_key("tone LEVEL_DB", BAL_CFG_TONE_LEVEL_DB, argv[1], &v[1])))
+        return rc;
+    double db = -0.5 * v[1];
+    rc = need_link(s);
     if (!rc && ((rc = bal_write(&s->link, BAL_REG_TONE_FREQ, 1, &v[0])) ||
                 (rc = bal_write(&s->link, BAL_REG_TONE_LEVEL, 1, &v[1]))))
         rc = link_error(s, rc);
@@ -795,10 +762,6 @@ static int cmd_tone(struct session *s, int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------- the lanes' gains */
-
-#define GAIN_DB_MIN (-(double)BAL_GAIN_SILENT / BAL_GAIN_UNIT_PER_DB) /* silence: -144 dB */
-#define TRIM_DB_MIN (-512.0 / BAL_GAIN_UNIT_PER_DB)
-#define TRIM_DB_MAX (511.0 / BAL_GAIN_UNIT_PER_DB)
 
 static double db_of_units(long units)
 {
@@ -815,15 +778,16 @@ static bool parse_gain_db(const char *s, double lo, double hi, long *units)
     return true;
 }
 
-/* A command's one argument, a gain of -144..0 dB, in 1/256 dB units; or a usage error. */
+/* A command's one argument, a gain of -144..0 dB (as gain.volume_db takes it), in 1/256 dB
+ * units; or a usage error. */
 static int parse_level_arg(const char *cmd, int argc, char **argv, long *units)
 {
+    uint32_t atten;
     if (argc != 1)
-        return usage_error("%s takes one argument: DB (%.0f..0)", cmd, GAIN_DB_MIN);
-    if (!parse_gain_db(argv[0], GAIN_DB_MIN, 0, units))
-        return usage_error("%s: DB '%s' is not in %.0f..0 (dB; 1/256 dB steps)", cmd, argv[0],
-                           GAIN_DB_MIN);
-    return EXIT_OK;
+        return usage_error("%s takes one argument: DB (%.0f..0)", cmd, BAL_GAIN_DB_MIN);
+    int rc = parse_key(cmd, BAL_CFG_VOLUME_DB, argv[0], &atten);
+    *units = -(long)atten;
+    return rc;
 }
 
 /* A step of the volume from where the device has it: STEP dB (0.004..144, default 1) up or
@@ -831,9 +795,9 @@ static int parse_level_arg(const char *cmd, int argc, char **argv, long *units)
 static int volume_step(struct session *s, bool up, const char *step_arg)
 {
     long step = BAL_GAIN_UNIT_PER_DB;
-    if (step_arg && (!parse_gain_db(step_arg, 0, -GAIN_DB_MIN, &step) || step == 0))
+    if (step_arg && (!parse_gain_db(step_arg, 0, -BAL_GAIN_DB_MIN, &step) || step == 0))
         return usage_error("volume %s: STEP '%s' is not in 0.004..%.0f (dB)", up ? "up" : "down",
-                           step_arg, -GAIN_DB_MIN);
+                           step_arg, -BAL_GAIN_DB_MIN);
     uint32_t vol, ceiling;
     int rc = read_reg(s, BAL_REG_VOLUME, &vol);
     if (!rc)
@@ -872,7 +836,7 @@ static int cmd_volume(struct session *s, int argc, char **argv)
     long top = -(long)BAL_FIELD(CEILING, ATTEN, ceiling);
     if (g > top)
         return usage_error("volume: %s dB is above the ceiling: the allowed range is %.0f..%.2f dB "
-                           "('ceiling' raises it)", argv[0], GAIN_DB_MIN, db_of_units(top));
+                           "('ceiling' raises it)", argv[0], BAL_GAIN_DB_MIN, db_of_units(top));
     return write_reg(s, BAL_REG_VOLUME, (uint32_t)-g);
 }
 
@@ -885,53 +849,51 @@ static int cmd_ceiling(struct session *s, int argc, char **argv)
 
 static const struct {
     const char *name;
-    uint16_t reg;
-} trim_lanes[] = {{"l+", BAL_REG_TRIM_LP}, {"l-", BAL_REG_TRIM_LN}, {"r+", BAL_REG_TRIM_RP},
-                  {"r-", BAL_REG_TRIM_RN}};
+    enum bal_config_key key;
+} trim_lanes[] = {{"l+", BAL_CFG_TRIM_LP_DB}, {"l-", BAL_CFG_TRIM_LN_DB}, {"r+", BAL_CFG_TRIM_RP_DB},
+                  {"r-", BAL_CFG_TRIM_RN_DB}};
 
 static int cmd_trim(struct session *s, int argc, char **argv)
 {
-    long g;
     if (argc != 2)
-        return usage_error("trim takes two arguments: l+|l-|r+|r- DB (%.2f..%.3f)", TRIM_DB_MIN,
-                           TRIM_DB_MAX);
+        return usage_error("trim takes two arguments: l+|l-|r+|r- DB (%.2f..%.3f)", BAL_TRIM_DB_MIN,
+                           BAL_TRIM_DB_MAX);
     unsigned lane = 0;
     while (lane < 4 && strcasecmp(argv[0], trim_lanes[lane].name))
         lane++;
     if (lane == 4)
         return usage_error("trim: '%s' is not one of l+|l-|r+|r-", argv[0]);
-    if (!parse_gain_db(argv[1], TRIM_DB_MIN, TRIM_DB_MAX, &g))
-        return usage_error("trim: DB '%s' is not in %.2f..%.3f (dB; 1/256 dB steps)", argv[1],
-                           TRIM_DB_MIN, TRIM_DB_MAX);
-    return write_reg(s, trim_lanes[lane].reg, (uint32_t)g & BAL_TRIM_LP_GAIN_MASK);
+    uint32_t g;
+    char label[16];
+    snprintf(label, sizeof label, "trim %s", trim_lanes[lane].name);
+    int rc = parse_key(label, trim_lanes[lane].key, argv[1], &g);
+    return rc ? rc : write_reg(s, bal_config_key_reg(trim_lanes[lane].key), g);
 }
 
 static int cmd_mute(struct session *s, int argc, char **argv)
 {
-    int on = argc == 1 ? parse_switch(argv[0], true) : -1;
-    if (on < 0)
+    uint32_t on, ctrl;
+    char err[128];
+    bool toggle = argc == 1 && !strcasecmp(argv[0], "toggle");
+    if (argc != 1 || (!toggle && !bal_config_parse_value(BAL_CFG_MUTE, "mute", argv[0], &on, err, sizeof err)))
         return usage_error("mute takes one argument: on|off|toggle");
-    if (on == 2) {
-        uint32_t ctrl;
+    if (toggle) {
         int rc = read_reg(s, BAL_REG_CTRL, &ctrl);
         if (rc)
             return rc;
         on = !BAL_FIELD(CTRL, MUTE, ctrl);
     }
-    return write_field(s, BAL_REG_CTRL, "MUTE", (uint32_t)on);
+    return write_key(s, BAL_CFG_MUTE, on);
 }
 
 static int cmd_dither(struct session *s, int argc, char **argv)
 {
-    int on = argc == 1 ? parse_switch(argv[0], false) : -1;
-    if (on < 0)
-        return usage_error("dither takes one argument: on|off");
-    return write_field(s, BAL_REG_OUT_FORMAT, "DITHER", (uint32_t)on);
+    return set_key(s, argc, argv, "dither", BAL_CFG_DITHER, "on|off");
 }
 
 static int cmd_bits(struct session *s, int argc, char **argv)
 {
-    return set_coded(s, argc, argv, "bits", BAL_REG_OUT_FORMAT, "WORD", "16|24|32");
+    return set_key(s, argc, argv, "bits", BAL_CFG_BITS, "16|24|32");
 }
 
 /* ---------------------------------------------------------------- the meters */
@@ -1682,7 +1644,7 @@ static int config_check_device(struct session *s, const char *label, const struc
     uint32_t ceiling = c->given[BAL_CFG_CEILING_DB] ? c->value[BAL_CFG_CEILING_DB] : dev->value[BAL_CFG_CEILING_DB];
     if (c->given[BAL_CFG_VOLUME_DB] && c->value[BAL_CFG_VOLUME_DB] < ceiling)
         return usage_error("%s:%u: gain.volume_db is above the device's ceiling: the allowed range is "
-                           "%.0f..%.2f dB", label, c->line[BAL_CFG_VOLUME_DB], GAIN_DB_MIN,
+                           "%.0f..%.2f dB", label, c->line[BAL_CFG_VOLUME_DB], BAL_GAIN_DB_MIN,
                            -db_of_units((long)ceiling));
     if (c->given[BAL_CFG_FILTER_BANK]) {
         struct bal_bank k;

@@ -60,24 +60,25 @@ const uint16_t bal_config_regs[BAL_CFG_NREGS] = {
 };
 
 #define UNITS_PER_DB BAL_GAIN_UNIT_PER_DB
-#define GAIN_DB_MIN (-(double)BAL_GAIN_SILENT / UNITS_PER_DB)
-#define TRIM_UNITS_MIN (-512)
-#define TRIM_UNITS_MAX 511
-#define TONE_HZ_MAX 23999.0
-#define TONE_DB_MIN (-127.5)
 
 const char *bal_config_key_name(enum bal_config_key k)
 {
     return k < BAL_CFG_KEYS ? keys[k].name : "?";
 }
 
+uint16_t bal_config_key_reg(enum bal_config_key k)
+{
+    return k < BAL_CFG_KEYS ? keys[k].reg : 0;
+}
+
+const char *bal_config_key_field(enum bal_config_key k)
+{
+    return k < BAL_CFG_KEYS ? keys[k].field : NULL;
+}
+
 static const struct bal_field_info *field_of(const struct key_info *k)
 {
-    const struct bal_reg_info *r = bal_reg_at(k->reg);
-    for (unsigned i = 0; r && k->field && i < r->nfields; i++)
-        if (!strcmp(r->fields[i].name, k->field))
-            return &r->fields[i];
-    return NULL;
+    return bal_field_at(k->reg, k->field);
 }
 
 static int reg_index(uint16_t reg)
@@ -88,12 +89,10 @@ static int reg_index(uint16_t reg)
     return -1;
 }
 
-/* A coded value's name as a configuration writes it: lower case (K_NAMED), or the number in
- * it (K_NUMBERED: BITS24 -> 24, X8 -> 8). */
-static void value_word(const struct bal_value_info *v, enum kind kind, char *out, size_t cap)
+void bal_value_word(const struct bal_value_info *v, bool numbered, char *out, size_t cap)
 {
     const char *name = v->name;
-    if (kind == K_NUMBERED)
+    if (numbered)
         while (*name && !isdigit((unsigned char)*name))
             name++;
     snprintf(out, cap, "%s", name);
@@ -112,18 +111,33 @@ static bool fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
     return false;
 }
 
-/* One value for key k, into *v; false with err set */
-static bool parse_value(const struct key_info *k, const char *word, unsigned line, uint32_t *v,
-                        char *err, size_t errlen)
+/* err = "LABEL: why"; returns false */
+static bool refuse(char *err, size_t errlen, const char *label, const char *fmt, ...)
 {
+    int n = snprintf(err, errlen, "%s: ", label);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool bal_config_parse_value(enum bal_config_key key, const char *label, const char *word, uint32_t *v,
+                            char *err, size_t errlen)
+{
+    if (key >= BAL_CFG_KEYS)
+        return refuse(err, errlen, label ? label : "?", "no such key");
+    const struct key_info *k = &keys[key];
     double x;
+    label = label ? label : k->name;
     switch (k->kind) {
     case K_NAMED:
     case K_NUMBERED: {
         const struct bal_field_info *f = field_of(k);
         char choices[160] = "", name[32];
         for (unsigned i = 0; f && i < f->nvalues; i++) {
-            value_word(&f->values[i], k->kind, name, sizeof name);
+            bal_value_word(&f->values[i], k->kind == K_NUMBERED, name, sizeof name);
             if (!strcasecmp(word, name)) {
                 *v = f->values[i].code;
                 return true;
@@ -131,45 +145,44 @@ static bool parse_value(const struct key_info *k, const char *word, unsigned lin
             size_t n = strlen(choices);
             snprintf(choices + n, sizeof choices - n, "%s%s", i ? "|" : "", name);
         }
-        return fail(err, errlen, line, "%s: '%s' is not one of %s", k->name, word, choices);
+        return refuse(err, errlen, label, "'%s' is not one of %s", word, choices);
     }
     case K_SWITCH:
         if (!strcasecmp(word, "on") || !strcasecmp(word, "true"))
             return *v = 1, true;
         if (!strcasecmp(word, "off") || !strcasecmp(word, "false"))
             return *v = 0, true;
-        return fail(err, errlen, line, "%s: '%s' is not one of on|off", k->name, word);
+        return refuse(err, errlen, label, "'%s' is not one of on|off", word);
     case K_TONE_HZ: /* judged by the step it makes: dump's 1 Hz is 0.999995, the nearest step */
-        if (!bal_parse_decimal(word, &x) || x <= 0 || x >= 2 * TONE_HZ_MAX ||
-            tone_inc_for_hz(x) < tone_inc_for_hz(1.0) || tone_inc_for_hz(x) > tone_inc_for_hz(TONE_HZ_MAX))
-            return fail(err, errlen, line, "%s: '%s' is not in 1..%.0f (Hz)", k->name, word, TONE_HZ_MAX);
+        if (!bal_parse_decimal(word, &x) || x <= 0 || x >= 2 * BAL_TONE_HZ_MAX ||
+            tone_inc_for_hz(x) < tone_inc_for_hz(1.0) || tone_inc_for_hz(x) > tone_inc_for_hz(BAL_TONE_HZ_MAX))
+            return refuse(err, errlen, label, "'%s' is not in 1..%.0f (Hz)", word, BAL_TONE_HZ_MAX);
         *v = tone_inc_for_hz(x);
         return true;
     case K_TONE_DB:
-        if (!bal_parse_decimal(word, &x) || x > 0 || x < TONE_DB_MIN || x * 2 != floor(x * 2))
-            return fail(err, errlen, line, "%s: '%s' is not in %.1f..0 in 0.5 dB steps", k->name,
-                        word, TONE_DB_MIN);
+        if (!bal_parse_decimal(word, &x) || x > 0 || x < BAL_TONE_DB_MIN || x * 2 != floor(x * 2))
+            return refuse(err, errlen, label, "'%s' is not in %.1f..0 in 0.5 dB steps", word,
+                          BAL_TONE_DB_MIN);
         *v = (uint32_t)lround(-x * 2);
         return true;
     case K_ATTEN_DB:
-        if (!bal_parse_decimal(word, &x) || x > 0 || x < GAIN_DB_MIN)
-            return fail(err, errlen, line, "%s: '%s' is not in %.0f..0 (dB)", k->name, word, GAIN_DB_MIN);
+        if (!bal_parse_decimal(word, &x) || x > 0 || x < BAL_GAIN_DB_MIN)
+            return refuse(err, errlen, label, "'%s' is not in %.0f..0 (dB)", word, BAL_GAIN_DB_MIN);
         *v = (uint32_t)lround(-x * UNITS_PER_DB);
         return true;
     case K_TRIM_DB:
-        if (!bal_parse_decimal(word, &x) || x < (double)TRIM_UNITS_MIN / UNITS_PER_DB ||
-            x > (double)TRIM_UNITS_MAX / UNITS_PER_DB)
-            return fail(err, errlen, line, "%s: '%s' is not in %.2f..%.3f (dB)", k->name, word,
-                        (double)TRIM_UNITS_MIN / UNITS_PER_DB, (double)TRIM_UNITS_MAX / UNITS_PER_DB);
+        if (!bal_parse_decimal(word, &x) || x < BAL_TRIM_DB_MIN || x > BAL_TRIM_DB_MAX)
+            return refuse(err, errlen, label, "'%s' is not in %.2f..%.3f (dB)", word, BAL_TRIM_DB_MIN,
+                          BAL_TRIM_DB_MAX);
         *v = (uint32_t)lround(x * UNITS_PER_DB) & 0x3FFu;
         return true;
     case K_BANK:
         if (!bal_parse_decimal(word, &x) || x != floor(x) || x < 0 || x > BAL_FILTER_BANKS - 1)
-            return fail(err, errlen, line, "%s: '%s' is not in 0..%d", k->name, word, BAL_FILTER_BANKS - 1);
+            return refuse(err, errlen, label, "'%s' is not in 0..%d", word, BAL_FILTER_BANKS - 1);
         *v = (uint32_t)x;
         return true;
     }
-    return fail(err, errlen, line, "%s: no parser", k->name);
+    return refuse(err, errlen, label, "no parser");
 }
 
 /* One line (its comment already cut off): a key and its value into c */
@@ -189,8 +202,9 @@ static bool parse_line(char *text, unsigned line, struct bal_config *c, char *er
         return fail(err, errlen, line, "%s: expected one value", name);
     if (c->given[k])
         return fail(err, errlen, line, "%s given twice (first on line %u)", name, c->line[k]);
-    if (!parse_value(&keys[k], word, line, &c->value[k], err, errlen))
-        return false;
+    char why[256];
+    if (!bal_config_parse_value(k, NULL, word, &c->value[k], why, sizeof why))
+        return fail(err, errlen, line, "%s", why);
     c->given[k] = true;
     c->line[k] = line;
     return true;
@@ -219,7 +233,7 @@ bool bal_config_parse(const char *text, struct bal_config *c, char *err, size_t 
     if (c->given[BAL_CFG_VOLUME_DB] && c->given[BAL_CFG_CEILING_DB] &&
         c->value[BAL_CFG_VOLUME_DB] < c->value[BAL_CFG_CEILING_DB])
         return fail(err, errlen, c->line[BAL_CFG_VOLUME_DB], "gain.volume_db is above gain.ceiling_db "
-                    "(line %u): the allowed range is %.0f..%.2f dB", c->line[BAL_CFG_CEILING_DB], GAIN_DB_MIN,
+                    "(line %u): the allowed range is %.0f..%.2f dB", c->line[BAL_CFG_CEILING_DB], BAL_GAIN_DB_MIN,
                     -(double)c->value[BAL_CFG_CEILING_DB] / UNITS_PER_DB);
     return true;
 }
@@ -268,7 +282,7 @@ static void format_value(unsigned k, uint32_t v, char *out, size_t cap)
         snprintf(out, cap, "?");
         for (unsigned i = 0; f && i < f->nvalues; i++)
             if (f->values[i].code == v)
-                value_word(&f->values[i], ki->kind, out, cap);
+                bal_value_word(&f->values[i], ki->kind == K_NUMBERED, out, cap);
         return;
     }
     case K_SWITCH:

@@ -10,6 +10,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "regmap.h"
+
+/* The ranges the settings take, for a file's keys and balctl's commands alike */
+#define BAL_GAIN_DB_MIN (-(double)BAL_GAIN_SILENT / BAL_GAIN_UNIT_PER_DB) /* silence: -144 dB */
+#define BAL_TRIM_DB_MIN (-512.0 / BAL_GAIN_UNIT_PER_DB) /* 10-bit two's complement */
+#define BAL_TRIM_DB_MAX (511.0 / BAL_GAIN_UNIT_PER_DB)
+#define BAL_TONE_HZ_MAX 23999.0
+#define BAL_TONE_DB_MIN (-127.5)
+
 enum bal_config_key {
     BAL_CFG_SOURCE,
     BAL_CFG_TONE_HZ,
@@ -48,6 +57,18 @@ struct bal_config {
 extern const uint16_t bal_config_regs[BAL_CFG_NREGS];
 
 const char *bal_config_key_name(enum bal_config_key k);
+/* The register and field key k sets (0 and NULL for filter.bank, which is selected) */
+uint16_t bal_config_key_reg(enum bal_config_key k);
+const char *bal_config_key_field(enum bal_config_key k);
+
+/* One value of key k as a file or a command gives it, into *v (as the field holds it); false
+ * with err saying "LABEL: why" and the allowed values (label: the key's name when NULL). */
+bool bal_config_parse_value(enum bal_config_key k, const char *label, const char *word, uint32_t *v,
+                            char *err, size_t errlen);
+
+/* A coded value's name as balctl prints and takes it: lower case, or (numbered) the number in
+ * it: BALANCED -> balanced, BITS24 -> 24, X8 -> 8. */
+void bal_value_word(const struct bal_value_info *v, bool numbered, char *out, size_t cap);
 
 /* Parses a file's text into c (every key not given). On the first bad line: false, and err
  * says "LINE: what is wrong" with the allowed values; c is then incomplete. A volume above
