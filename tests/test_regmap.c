@@ -28,6 +28,23 @@ static void test_table_consistent(void)
     CHECK_EQ((BAL_REG_VERSION_RESET & BAL_VERSION_PROTO_MASK) >> BAL_VERSION_PROTO_LSB, BAL_PROTO_VERSION);
 }
 
+/* Lookups by address and by a field's name: every field found where the table has it */
+static void test_lookups(void)
+{
+    for (unsigned i = 0; i < bal_nregs; i++) {
+        const struct bal_reg_info *r = &bal_regs[i];
+        CHECK(bal_reg_at(r->addr) == r);
+        CHECK(bal_reg_at((uint16_t)(r->addr + r->size - 1)) == r);
+        for (unsigned f = 0; f < r->nfields; f++)
+            CHECK(bal_field_at(r->addr, r->fields[f].name) == &r->fields[f]);
+    }
+    const struct bal_field_info *word = bal_field_at(BAL_REG_OUT_FORMAT, "WORD");
+    CHECK(word && word->lsb == BAL_OUT_FORMAT_WORD_LSB && word->nvalues == 3);
+    CHECK(bal_field_at(BAL_REG_OUT_FORMAT, "word") == NULL); /* names are exact */
+    CHECK(bal_field_at(BAL_REG_OUT_FORMAT, NULL) == NULL);
+    CHECK(bal_field_at(0xFFFF, "WORD") == NULL);
+}
+
 static int files_equal(const char *a, const char *b)
 {
     FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
@@ -60,6 +77,7 @@ static void test_docs_up_to_date(void)
 int main(void)
 {
     RUN(test_table_consistent);
+    RUN(test_lookups);
     RUN(test_docs_up_to_date);
     return test_summary();
 }
