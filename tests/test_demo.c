@@ -3,6 +3,7 @@
  * what the chain does, the WAVs hold what they say, and balctl's live changes came at the
  * parts of the programme they were meant for. */
 #define _GNU_SOURCE
+#include <math.h>
 #include <sndfile.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -101,15 +102,17 @@ static void test_numbers(void)
 {
     static char text[4096] = "\n";
     slurp(OUT "/numbers.txt", text + 1, sizeof text - 1);
-    double rate, thdn, level, lowest, se_s, hum_se, hum_diff, image, err;
+    double rate, thdn, level, lowest, se_s, hum_se, hum_diff, image, err, delay, delay_designed;
     REQUIRE(number(text, "output_rate_hz", &rate) && number(text, "tone_thdn_db", &thdn) &&
             number(text, "tone_level_dbfs", &level) && number(text, "ramp_lowest_dbfs", &lowest) &&
             number(text, "single_ended_seconds", &se_s) && number(text, "hum_single_ended_dbfs", &hum_se) &&
             number(text, "hum_differential_dbfs", &hum_diff) && number(text, "worst_image_db", &image) &&
-            number(text, "response_error_db", &err));
+            number(text, "response_error_db", &err) && number(text, "delay_difference_samples", &delay) &&
+            number(text, "delay_difference_designed_samples", &delay_designed));
     printf("MEASURE demo_short thdn_db %.1f level_dbfs %.2f ramp_lowest_dbfs %.1f single_ended_s %.3f "
-           "hum_se_dbfs %.1f hum_diff_dbfs %.1f worst_image_db %.1f response_error_db %.4f\n",
-           thdn, level, lowest, se_s, hum_se, hum_diff, image, err);
+           "hum_se_dbfs %.1f hum_diff_dbfs %.1f worst_image_db %.1f response_error_db %.4f "
+           "delay_difference_samples %.3f (designed %.3f)\n",
+           thdn, level, lowest, se_s, hum_se, hum_diff, image, err, delay, delay_designed);
     CHECK(rate == 384000);
     CHECK(thdn < -135);
     CHECK(level > -1.05 && level < -0.95);
@@ -119,6 +122,10 @@ static void test_numbers(void)
     CHECK(hum_diff < -150);              /* the differential signal loses it */
     CHECK(image < -120);
     CHECK(err < 0.01); /* the measured response is the designed one */
+    /* and the second sweep played through the minimum-phase filter: about 48 input samples
+     * (1 ms) less delay than the halfband's, as its taps say */
+    CHECK(delay_designed < -40 && delay_designed > -60);
+    CHECK(fabs(delay - delay_designed) < 0.05);
 }
 
 static bool read_wav(const char *name, SF_INFO *info, int32_t **pcm)

@@ -242,19 +242,32 @@ static void read_second_filter(struct ip_fir *f)
     snprintf(f->name, sizeof f->name, "%s", bf.name);
 }
 
-/* |FFT|^2 of x[0..n), no window (the sweeps fade in and out inside silence), into pw */
-static void power_rect(const double *x, size_t n, double *pw)
+/* The FFT of x[0..n), no window (the sweeps fade in and out inside silence): n/2 + 1 bins into
+ * spec; their power, |X|^2, into pw */
+static void transform_rect(const double *x, size_t n, fftw_complex *spec, double *pw)
 {
     double *in = fftw_alloc_real(n);
-    fftw_complex *out = fftw_alloc_complex(n / 2 + 1);
-    fftw_plan p = fftw_plan_dft_r2c_1d((int)n, in, out, FFTW_ESTIMATE);
+    fftw_plan p = fftw_plan_dft_r2c_1d((int)n, in, spec, FFTW_ESTIMATE);
     memcpy(in, x, n * sizeof *x);
     fftw_execute(p);
     for (size_t k = 0; k <= n / 2; k++)
-        pw[k] = out[k][0] * out[k][0] + out[k][1] * out[k][1] + 1e-60;
+        pw[k] = spec[k][0] * spec[k][0] + spec[k][1] * spec[k][1] + 1e-60;
     fftw_destroy_plan(p);
     fftw_free(in);
-    fftw_free(out);
+}
+
+/* A stage-1 filter's group delay at f_hz, in input samples (its phase's slope at the 2x rate) */
+static double designed_delay(const struct ip_fir *f, double f_hz)
+{
+    double ph[2];
+    for (int j = 0; j < 2; j++) {
+        double w = 2 * M_PI * (f_hz + (j ? 1.0 : -1.0)) / (2 * IN_RATE), re = 0, im = 0;
+        for (int i = 0; i < f->taps; i++)
+            re += f->coef[i] * cos(w * i), im -= f->coef[i] * sin(w * i);
+        ph[j] = atan2(im, re);
+    }
+    double d = remainder(ph[1] - ph[0], 2 * M_PI);
+    return -d / (2 * M_PI * 2.0 / (2 * IN_RATE)) / 2; /* 2x samples, then input samples */
 }
 
 /* The chain's response from each sweep: the output's spectrum over the input's, at the same
@@ -263,7 +276,33 @@ static void power_rect(const double *x, size_t n, double *pw)
  * designed responses on a log grid to the output's Nyquist: design.dat (Hz, the same two). The
  * worst image of the first, 28-180 kHz, into *image_db; the largest difference between
  * measured and designed, either filter, where the sweep stands above the floor, into *error_db */
-static void report_response(double *image_db, double *error_db)
+struct delays {
+    double measured, designed; /* the second filter's delay less the first's, input samples */
+};
+
+/* The phase of Y/X between the two sweeps, 800..1200 Hz: how much earlier the second filter
+ * plays than the first (the offset and stages 2 and 3 are common to both) */
+static double measured_delay_difference(fftw_complex *const hx[2], size_t m)
+{
+    double hz = IN_RATE / m, sxy = 0, sx = 0, sy = 0, sxx = 0, last = 0, turns = 0;
+    int count = 0;
+    for (size_t k = (size_t)(800 / hz); k <= (size_t)(1200 / hz); k++) {
+        double re = hx[1][k][0] * hx[0][k][0] + hx[1][k][1] * hx[0][k][1];
+        double im = hx[1][k][1] * hx[0][k][0] - hx[1][k][0] * hx[0][k][1];
+        double ph = atan2(im, re);
+        if (count && ph - last > M_PI)
+            turns -= 2 * M_PI;
+        else if (count && last - ph > M_PI)
+            turns += 2 * M_PI;
+        last = ph;
+        double w = 2 * M_PI * k * hz, y = ph + turns; /* unwrapped */
+        sx += w, sy += y, sxy += w * y, sxx += w * w, count++;
+    }
+    double slope = (count * sxy - sx * sy) / (count * sxx - sx * sx); /* radians per rad/s */
+    return -slope * IN_RATE;
+}
+
+static void report_response(double *image_db, double *error_db, struct delays *delay)
 {
     struct ip_fir *second = calloc(1, sizeof *second);
     read_second_filter(second);
@@ -275,15 +314,22 @@ static void report_response(double *image_db, double *error_db)
     size_t m = (size_t)(sw[0]->last - sw[0]->first + 1 + before + (long)(IN_RATE / 25)), n = m * (size_t)ratio;
     double *x = malloc(n * sizeof *x), *px = malloc((n / 2 + 1) * sizeof *px);
     double *h[2] = {malloc((n / 2 + 1) * sizeof(double)), malloc((n / 2 + 1) * sizeof(double))};
+    fftw_complex *xs = fftw_alloc_complex(m / 2 + 1), *ys = fftw_alloc_complex(n / 2 + 1);
+    fftw_complex *hx[2] = {fftw_alloc_complex(m / 2 + 1), fftw_alloc_complex(m / 2 + 1)};
     for (int j = 0; j < 2; j++) {
         size_t in0 = (size_t)(sw[j]->first - before);
         for (size_t i = 0; i < m; i++) /* the input: programme frames at 48 kHz */
             x[i] = in0 + i < prog_frames ? prog[in0 + i] : 0;
-        power_rect(x, m, px);
+        transform_rect(x, m, xs, px);
         size_t a = out_frame(sw[j]->first - before);
         for (size_t i = 0; i < n; i++)
             x[i] = lane(a + i, 0);
-        power_rect(x, n, h[j]);
+        transform_rect(x, n, ys, h[j]);
+        for (size_t k = 0; k <= m / 2; k++) { /* Y/X in band: bin k is the same Hz in both */
+            double d = px[k];
+            hx[j][k][0] = (ys[k][0] * xs[k][0] + ys[k][1] * xs[k][1]) / d;
+            hx[j][k][1] = (ys[k][1] * xs[k][0] - ys[k][0] * xs[k][1]) / d;
+        }
         double hz = rate / n;
         for (size_t k = 1; k <= n / 2; k++) {
             double F = k * hz, fold = fabs(F - IN_RATE * floor(F / IN_RATE + 0.5));
@@ -314,7 +360,10 @@ static void report_response(double *image_db, double *error_db)
     for (double F = 20; F <= rate / 2; F *= 1.002)
         fprintf(f, "%.1f %.3f %.3f\n", F, designed_db(s1[0], F), designed_db(s1[1], F));
     fclose(f);
+    delay->measured = measured_delay_difference(hx, m);
+    delay->designed = designed_delay(second, 1000) - designed_delay(s1[0], 1000);
     free(x), free(px), free(h[0]), free(h[1]), free(second);
+    fftw_free(xs), fftw_free(ys), fftw_free(hx[0]), fftw_free(hx[1]);
 }
 
 static void read_programme(void)
@@ -408,14 +457,16 @@ int main(int argc, char **argv)
     find_offset();
     double level, thdn = report_tone(&level), lowest = report_ramp(), se_s = report_topology();
     double cm_se, cm_diff, image, response_error;
+    struct delays delay;
     report_common_mode(&cm_se, &cm_diff);
-    report_response(&image, &response_error);
+    report_response(&image, &response_error, &delay);
     write_gnuplot();
     FILE *f = open_out("numbers.txt");
     fprintf(f, "output_rate_hz %.0f\ntone_thdn_db %.1f\ntone_level_dbfs %.2f\nramp_lowest_dbfs %.1f\n"
                "single_ended_seconds %.3f\nhum_single_ended_dbfs %.1f\nhum_differential_dbfs %.1f\n"
-               "worst_image_db %.1f\nresponse_error_db %.3f\n", rate, thdn, level, lowest, se_s, cm_se, cm_diff,
-            image, response_error);
+               "worst_image_db %.1f\nresponse_error_db %.4f\ndelay_difference_samples %.3f\n"
+               "delay_difference_designed_samples %.3f\n", rate, thdn, level, lowest, se_s, cm_se, cm_diff,
+            image, response_error, delay.measured, delay.designed);
     fclose(f);
     FILE *h = open_out("report.html");
     fprintf(h, "<!doctype html><html><head><meta charset='utf-8'><title>balanced: make demo</title>"
@@ -430,13 +481,17 @@ int main(int argc, char **argv)
                "<tr><td>50 Hz hum added to both lanes: single-ended</td><td>%.1f dBFS</td></tr>"
                "<tr><td>the same, differential</td><td>%.1f dBFS</td></tr>"
                "<tr><td>the built-in filter's worst image 28-180 kHz, against its source in band</td><td>%.1f dB</td></tr>"
-               "<tr><td>measured against designed response, largest difference (either filter, down to -80 dB)</td><td>%.3f dB</td></tr></table>"
+               "<tr><td>measured against designed response, largest difference (either filter, down to -80 dB)</td><td>%.4f dB</td></tr>"
+               "<tr><td>the minimum-phase filter's delay against the halfband's at 1 kHz, measured (designed)</td>"
+               "<td>%+.3f (%+.3f) samples</td></tr></table>"
                "<h2>997 Hz</h2><img src='tone.png'><h2>The filters</h2><img src='response.png'>"
                "<h2>Common mode</h2><img src='commonmode.png'><h2>Volume ramp</h2><img src='ramp.png'>"
                "<h2>Topology</h2><img src='topology.png'></body></html>\n",
-            rate, thdn, level, lowest, se_s, cm_se, cm_diff, image, response_error);
+            rate, thdn, level, lowest, se_s, cm_se, cm_diff, image, response_error, delay.measured,
+            delay.designed);
     fclose(h);
     printf("demoreport: THD+N %.1f dB, hum single-ended %.1f dBFS, differential %.1f dBFS, worst image %.1f dB, "
-           "measured within %.3f dB of designed\n", thdn, cm_se, cm_diff, image, response_error);
+           "measured within %.4f dB of designed; the second filter's delay less the first's %+.3f samples (designed %+.3f)\n",
+           thdn, cm_se, cm_diff, image, response_error, delay.measured, delay.designed);
     return 0;
 }
