@@ -1,6 +1,7 @@
 #!/bin/sh
-# demo.sh [--short] BUILD_DIR [OUT_DIR]: make demo. The simulated FPGA (balsim) plays a test programme into its I2S
-# input while the real balctl changes settings on its UART, at set points of simulated time:
+# demo.sh [--short] BUILD_DIR [OUT_DIR]: make demo. The simulated FPGA (balsim) plays a test
+# programme into its I2S input while the real balctl changes settings on its UART, at set points
+# of simulated time:
 # a filter bank loaded before the audio, a volume ramp down and up during the multitone,
 # balanced -> single-ended -> balanced during the speech, and a switch to the minimum-phase
 # filter before the second sweep. --short: a programme about a third as long (make test runs it;

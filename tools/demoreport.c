@@ -270,18 +270,13 @@ static double designed_delay(const struct ip_fir *f, double f_hz)
     return -d / (2 * M_PI * 2.0 / (2 * IN_RATE)) / 2; /* 2x samples, then input samples */
 }
 
-/* The chain's response from each sweep: the output's spectrum over the input's, at the same
- * frequency in band and, above it, at the input frequency each image comes from (F folded about
- * the multiples of 48 kHz): response.dat (Hz, built-in halfband, minimum phase, in dB); the
- * designed responses on a log grid to the output's Nyquist: design.dat (Hz, the same two). The
- * worst image of the first, 28-180 kHz, into *image_db; the largest difference between
- * measured and designed, either filter, where the sweep stands above the floor, into *error_db */
 struct delays {
     double measured, designed; /* the second filter's delay less the first's, input samples */
 };
 
-/* The phase of Y/X between the two sweeps, 800..1200 Hz: how much earlier the second filter
- * plays than the first (the offset and stages 2 and 3 are common to both) */
+/* The second filter's delay less the first's, in input samples: the slope of the phase between
+ * the two sweeps' Y/X over 800..1200 Hz (the output's offset and stages 2 and 3, common to
+ * both, drop out) */
 static double measured_delay_difference(fftw_complex *const hx[2], size_t m)
 {
     double hz = IN_RATE / m, sxy = 0, sx = 0, sy = 0, sxx = 0, last = 0, turns = 0;
@@ -302,6 +297,13 @@ static double measured_delay_difference(fftw_complex *const hx[2], size_t m)
     return -slope * IN_RATE;
 }
 
+/* The chain's response from each sweep: the output's spectrum over the input's, at the same
+ * frequency in band and, above it, at the input frequency each image comes from (F folded about
+ * the multiples of 48 kHz): response.dat (Hz, built-in halfband, minimum phase, in dB); the
+ * designed responses on a log grid to the output's Nyquist: design.dat (Hz, the same two). The
+ * worst image of the first, 28-180 kHz, into *image_db; the largest difference between
+ * measured and designed, either filter, where the sweep stands above the floor, into *error_db;
+ * the two filters' delays against each other into *delay */
 static void report_response(double *image_db, double *error_db, struct delays *delay)
 {
     struct ip_fir *second = calloc(1, sizeof *second);
