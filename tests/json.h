@@ -123,7 +123,7 @@ static bool json_valid(const char *text)
     return end && !*json_ws(end);
 }
 
-/* The value at the path (see above) in a valid text, or NULL */
+/* The value at the path (see above), or NULL (also where the text is not JSON) */
 static const char *json_vat(const char *p, va_list ap)
 {
     const char *step;
@@ -149,14 +149,13 @@ static const char *json_vat(const char *p, va_list ap)
         p = json_ws(p + 1);
         size_t n = strlen(step);
         for (;;) {
-            if (*p != '"')
+            bool match = *p == '"' && !strncmp(p + 1, step, n) && p[1 + n] == '"';
+            if (!(p = json_string(p)) || *(p = json_ws(p)) != ':')
                 return NULL;
-            bool match = !strncmp(p + 1, step, n) && p[1 + n] == '"';
-            p = json_ws(json_ws(json_string(p)) + 1); /* past the key and its colon */
+            p = json_ws(p + 1); /* the member's value */
             if (match)
                 break;
-            p = json_ws(json_value(p, 0));
-            if (*p != ',')
+            if (!(p = json_value(p, 0)) || *(p = json_ws(p)) != ',')
                 return NULL;
             p = json_ws(p + 1);
         }

@@ -1066,6 +1066,8 @@ static void test_json_reader(void)
     CHECK(json_at(doc, "x", "a.b", "[3]", NULL) == NULL);
     CHECK(json_at(doc, "a", NULL) == NULL);
     CHECK(isnan(json_num(doc, "t", NULL)));
+    CHECK(json_at("{\"a\":[1,", "b", NULL) == NULL); /* cut short: no value, no crash */
+    CHECK(json_at("{\"a\" 1}", "a", NULL) == NULL);
 }
 
 /* Each command's --json output, parsed back: one value a line, and the values are the
