@@ -100,25 +100,32 @@ void bal_value_word(const struct bal_value_info *v, bool numbered, char *out, si
         *c = (char)tolower((unsigned char)*c);
 }
 
-static bool fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
+/* err = "WHERE: why" */
+static void say(char *err, size_t errlen, const char *where, const char *fmt, va_list ap)
 {
-    int n = snprintf(err, errlen, "%u: ", line);
-    va_list ap;
-    va_start(ap, fmt);
+    int n = snprintf(err, errlen, "%s: ", where);
     if (n >= 0 && (size_t)n < errlen)
         vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+}
+
+/* A file's line is wrong: err = "LINE: why"; returns false */
+static bool fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
+{
+    char where[16];
+    va_list ap;
+    snprintf(where, sizeof where, "%u", line);
+    va_start(ap, fmt);
+    say(err, errlen, where, fmt, ap);
     va_end(ap);
     return false;
 }
 
-/* err = "LABEL: why"; returns false */
+/* A value is wrong: err = "LABEL: why"; returns false */
 static bool refuse(char *err, size_t errlen, const char *label, const char *fmt, ...)
 {
-    int n = snprintf(err, errlen, "%s: ", label);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    say(err, errlen, label, fmt, ap);
     va_end(ap);
     return false;
 }

@@ -74,6 +74,16 @@ static inline uint32_t rnd(void)
     return check_rng;
 }
 
+/* A file's text into buf (cut at cap - 1 bytes; empty when it cannot be read) */
+static inline void slurp(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+    buf[n] = 0;
+    if (f)
+        fclose(f);
+}
+
 static inline int test_summary(void)
 {
     printf("%d passed, %d failed\n", tests_passed, tests_failed);

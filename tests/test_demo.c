@@ -19,15 +19,6 @@
 static int demo_status = -1;
 static char demo_log[1 << 14];
 
-static void slurp(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-    buf[n] = 0;
-    if (f)
-        fclose(f);
-}
-
 static long file_size(const char *name)
 {
     char path[256];

@@ -26,15 +26,6 @@ static pid_t sim_pid;
 static char out[1 << 20], err[1 << 16];
 static const char *stdin_override; /* a path to give balctl as standard input instead */
 
-static void slurp(const char *path, char *buf, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-    buf[n] = 0;
-    if (f)
-        fclose(f);
-}
-
 /* Runs build/balctl with the given arguments (NULL-terminated) and standard input text;
  * fills out and err; returns the exit status (-1 if it did not exit normally). */
 static int balctl(const char *input, ...)
