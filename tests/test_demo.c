@@ -40,9 +40,9 @@ static void test_demo_runs_and_says_where(void)
 {
     CHECK_EQ(demo_status, 0);
     CHECK(strstr(demo_log, "written: " OUT "/report.html") != NULL);
-    /* progress: a line a step, with the seconds since the start */
-    CHECK(strstr(demo_log, "demo [  0s]: the test programme") != NULL);
-    CHECK(strstr(demo_log, "the second sweep") != NULL);
+    /* progress: a line a step, with the seconds since the start ("demo [  0s]: ...") */
+    CHECK(strncmp(demo_log, "demo [", 6) == 0 && strstr(demo_log, "s]: the test programme") != NULL);
+    CHECK(strstr(demo_log, "s]: the second sweep") != NULL);
 }
 
 static void test_every_report_file_written(void)
@@ -114,9 +114,12 @@ static void test_numbers(void)
     CHECK(image < -120);
     CHECK(err < 0.01); /* the measured response is the designed one */
     /* and the second sweep played through the minimum-phase filter: about 48 input samples
-     * (1 ms) less delay than the halfband's, as its taps say */
+     * (1 ms) less delay than the halfband's, as its taps say. The measured difference also
+     * holds how the output's frames fall against the input's, which the switch may move by an
+     * output frame or two (an eighth of an input sample each; where depends on when balsim's
+     * audio started, a matter of real time): -48.236 on some runs, -47.986 on others */
     CHECK(delay_designed < -40 && delay_designed > -60);
-    CHECK(fabs(delay - delay_designed) < 0.05);
+    CHECK(fabs(delay - delay_designed) < 0.5);
 }
 
 static bool read_wav(const char *name, SF_INFO *info, int32_t **pcm)

@@ -276,7 +276,8 @@ struct delays {
 
 /* The second filter's delay less the first's, in input samples: the slope of the phase between
  * the two sweeps' Y/X over 800..1200 Hz (the output's offset and stages 2 and 3, common to
- * both, drop out) */
+ * both, drop out; how the output's frames fall against the input's may move at the switch,
+ * by an eighth of an input sample an output frame, and counts in) */
 static double measured_delay_difference(fftw_complex *const hx[2], size_t m)
 {
     double hz = IN_RATE / m, sxy = 0, sx = 0, sy = 0, sxx = 0, last = 0, turns = 0;
