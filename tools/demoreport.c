@@ -32,10 +32,17 @@ struct part {
 static struct part parts[16];
 static int nparts;
 
+/* DIR/name (the one buffer: use it before the next call) */
+static const char *in_dir(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
 static FILE *open_out(const char *name)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    const char *path = in_dir(name);
     FILE *f = fopen(path, "w");
     if (!f) {
         perror(path);
@@ -230,9 +237,9 @@ static double designed_db(const struct ip_fir *s1, double F)
 /* The demo's second filter (DIR/minimum.txt, as scripts/demo.sh loaded it into bank 1) */
 static void read_second_filter(struct ip_fir *f)
 {
-    char path[512], err[256];
+    char err[256];
     static struct bal_filter bf;
-    snprintf(path, sizeof path, "%s/minimum.txt", dir);
+    const char *path = in_dir("minimum.txt");
     if (!bal_filter_load_file(path, &bf, err, sizeof err)) {
         fprintf(stderr, "demoreport: %s\n", err);
         exit(1);
@@ -371,8 +378,7 @@ static void report_response(double *image_db, double *error_db, struct delays *d
 
 static void read_programme(void)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/programme.wav", dir);
+    const char *path = in_dir("programme.wav");
     SF_INFO info = {0};
     SNDFILE *f = sf_open(path, SFM_READ, &info);
     if (!f || info.channels != 2 || info.samplerate != (int)IN_RATE) {
@@ -390,8 +396,7 @@ static void read_programme(void)
 
 static void read_parts(void)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/parts.txt", dir);
+    const char *path = in_dir("parts.txt");
     FILE *f = fopen(path, "r");
     if (!f) {
         perror(path);
@@ -404,8 +409,7 @@ static void read_parts(void)
 
 static void read_lanes(void)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/lanes.wav", dir);
+    const char *path = in_dir("lanes.wav");
     SF_INFO info = {0};
     SNDFILE *f = sf_open(path, SFM_READ, &info);
     if (!f || info.channels != 4) {
